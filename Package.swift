@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, each depending only downward:
+//   ELFKit (bytes, ELF, Mach-O, PE, scripts) → GoBinary (build info, pclntab)
+//   → Targets (what an image holds) → Rules (start verdict, findings)
+//   → Render (text, JSON, SARIF, GitHub) → StaticCheckELFCLI (thin CLI).
+// CrossCheck loads libelf at run time (dlopen), so libelf is never a build requirement.
+let package = Package(
+    name: "staticcheck-elf",
+    products: [
+        .executable(name: "staticcheck-elf", targets: ["StaticCheckELFCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "ELFKit"),
+        .target(name: "GoBinary", dependencies: ["ELFKit"]),
+        .target(name: "Targets", dependencies: ["ELFKit"]),
+        .target(name: "Rules", dependencies: ["ELFKit", "GoBinary", "Targets"]),
+        .target(name: "Render", dependencies: ["Rules"]),
+        .target(name: "CElfShim", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "CrossCheck", dependencies: ["ELFKit", "CElfShim"]),
+        .executableTarget(
+            name: "StaticCheckELFCLI",
+            dependencies: [
+                "ELFKit", "GoBinary", "Targets", "Rules", "Render", "CrossCheck",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ELFKitTests", dependencies: ["ELFKit", "TestSupport"]),
+        .testTarget(name: "GoBinaryTests", dependencies: ["GoBinary", "ELFKit", "TestSupport"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Targets", "GoBinary", "ELFKit", "TestSupport"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Rules", "TestSupport"]),
+        .testTarget(name: "CrossCheckTests", dependencies: ["CrossCheck", "ELFKit", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        // Shared helpers for tests: locating TestBinaries/out, running tools, temp roots.
+        .target(name: "TestSupport", dependencies: ["ELFKit"], path: "Tests/TestSupport"),
+    ],
+    swiftLanguageModes: [.v5]
+)

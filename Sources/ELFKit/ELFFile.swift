@@ -1,0 +1,642 @@
+/// The ELF file header, widened: the same shape for ELF32 and ELF64 and both byte orders.
+/// Extended numbering (PN_XNUM, e_shnum = 0, SHN_XINDEX) is resolved in `ELFFile`, not here:
+/// these are the values as stored.
+public struct ELFHeader: Hashable, Sendable {
+    public var bits: Int              // 32 or 64 (EI_CLASS)
+    public var order: ByteOrder       // EI_DATA
+    public var identVersion: UInt8    // EI_VERSION
+    public var osABI: UInt8           // EI_OSABI
+    public var abiVersion: UInt8      // EI_ABIVERSION
+    public var type: ELFType
+    public var machine: Machine
+    public var version: UInt32
+    public var entry: UInt64
+    public var phoff: UInt64
+    public var shoff: UInt64
+    public var flags: UInt32
+    public var ehsize: UInt16
+    public var phentsize: UInt16
+    public var phnum: UInt16
+    public var shentsize: UInt16
+    public var shnum: UInt16
+    public var shstrndx: UInt16
+
+    /// Size of the header itself: 52 (ELF32) or 64 (ELF64).
+    public var headerSize: Int { bits == 64 ? 64 : 52 }
+    /// The size a program header must have: 32 or 56.
+    public var programHeaderSize: Int { bits == 64 ? 56 : 32 }
+    /// The size a section header must have: 40 or 64.
+    public var sectionHeaderSize: Int { bits == 64 ? 64 : 40 }
+    /// Pointer size in bytes.
+    public var wordSize: Int { bits / 8 }
+}
+
+public struct ProgramHeader: Hashable, Sendable {
+    public var type: SegmentType
+    public var flags: SegmentFlags
+    public var offset: UInt64
+    public var vaddr: UInt64
+    public var paddr: UInt64
+    public var filesz: UInt64
+    public var memsz: UInt64
+    public var align: UInt64
+    /// File offset of this header in the program header table.
+    public var headerOffset: UInt64
+}
+
+public struct SectionHeader: Hashable, Sendable {
+    public var index: Int
+    /// The name from the section header string table (empty when unnamed or unreadable).
+    public var name: String
+    public var nameOffset: UInt32
+    public var type: SectionType
+    public var flags: SectionFlags
+    public var addr: UInt64
+    public var offset: UInt64
+    public var size: UInt64
+    public var link: UInt32
+    public var info: UInt32
+    public var addralign: UInt64
+    public var entsize: UInt64
+    /// File offset of this header in the section header table.
+    public var headerOffset: UInt64
+
+    /// True when the section occupies bytes in the file (not SHT_NOBITS or SHT_NULL).
+    public var hasFileBytes: Bool { type != .nobits && type != .null }
+}
+
+public struct DynamicEntry: Hashable, Sendable {
+    public var tag: DynamicTag
+    public var value: UInt64
+}
+
+/// What the dynamic segment says, with strings resolved through DT_STRTAB.
+public struct DynamicInfo: Hashable, Sendable {
+    /// Entries up to and including the first DT_NULL.
+    public var entries: [DynamicEntry] = []
+    public var needed: [String] = []
+    public var soname: String?
+    public var rpath: [String] = []
+    public var runpath: [String] = []
+    public var flags1: DynamicFlags1 = []
+}
+
+public struct Symbol: Hashable, Sendable {
+    public var name: String
+    public var value: UInt64
+    public var size: UInt64
+    public var info: UInt8
+    public var other: UInt8
+    public var shndx: UInt16
+    public var type: UInt8 { info & 0xf }
+    public var binding: UInt8 { info >> 4 }
+}
+
+/// One file's entry in the version-needs table (.gnu.version_r): the library and the symbol
+/// versions required from it, e.g. libc.so.6 → [GLIBC_2.2.5, GLIBC_2.34].
+public struct VersionNeed: Hashable, Sendable {
+    public var file: String
+    public var versions: [String]
+}
+
+public struct Note: Sendable {
+    public var name: String
+    public var type: UInt32
+    public var desc: ByteView
+}
+
+/// A parsed ELF file over a mapped (or copied) byte view. The header is parsed when the file is
+/// opened; program headers too (the kernel's view); everything else on demand, each table at
+/// most once. Problems are `FormatError`s carrying the byte offset.
+public final class ELFFile {
+    public let view: ByteView
+    public let header: ELFHeader
+    /// Program headers, or the error that prevented reading them.
+    public let programHeaderResult: Result<[ProgramHeader], FormatError>
+
+    private var sectionCache: Result<[SectionHeader], FormatError>?
+    private var dynamicCache: Result<DynamicInfo?, FormatError>?
+
+    /// The four identification bytes `\x7fELF`.
+    public static let magic: [UInt8] = [0x7f, 0x45, 0x4c, 0x46]
+
+    /// Parses the identification bytes and the file header. Throws when there is no ELF header
+    /// to speak of (short file, bad class or data encoding).
+    public init(_ view: ByteView) throws {
+        self.view = view
+        guard view.hasBytes(ELFFile.magic) else {
+            throw FormatError(offset: 0, field: "e_ident[EI_MAG0..3]", value: nil, problem: "not an ELF file (no \\x7fELF magic)")
+        }
+        guard view.count >= 16 else {
+            throw FormatError(offset: 0, field: "e_ident", value: nil, problem: "identification is truncated: file has \(view.count) bytes, needs 16")
+        }
+        let cls = try view.u8(4, field: "e_ident[EI_CLASS]")
+        let data = try view.u8(5, field: "e_ident[EI_DATA]")
+        let bits: Int
+        switch cls {
+        case 1: bits = 32
+        case 2: bits = 64
+        default: throw FormatError(offset: 4, field: "e_ident[EI_CLASS]", value: String(cls), problem: "invalid class (expected 1 for ELF32 or 2 for ELF64)")
+        }
+        let order: ByteOrder
+        switch data {
+        case 1: order = .little
+        case 2: order = .big
+        default: throw FormatError(offset: 5, field: "e_ident[EI_DATA]", value: String(data), problem: "invalid data encoding (expected 1 for little-endian or 2 for big-endian)")
+        }
+        let hsize = bits == 64 ? 64 : 52
+        guard view.count >= hsize else {
+            throw FormatError(offset: UInt64(view.count), field: "ELF header", value: nil,
+                              problem: "header is truncated: file has \(view.count) bytes, an ELF\(bits) header needs \(hsize)")
+        }
+        var c = ByteCursor(view, at: 16, order: order)
+        let w = bits / 8
+        let type = ELFType(rawValue: try c.u16("e_type"))
+        let machine = Machine(rawValue: try c.u16("e_machine"))
+        let version = try c.u32("e_version")
+        let entry = try c.word(w, "e_entry")
+        let phoff = try c.word(w, "e_phoff")
+        let shoff = try c.word(w, "e_shoff")
+        let flags = try c.u32("e_flags")
+        let ehsize = try c.u16("e_ehsize")
+        let phentsize = try c.u16("e_phentsize")
+        let phnum = try c.u16("e_phnum")
+        let shentsize = try c.u16("e_shentsize")
+        let shnum = try c.u16("e_shnum")
+        let shstrndx = try c.u16("e_shstrndx")
+        let h = ELFHeader(
+            bits: bits, order: order, identVersion: try view.u8(6, field: "e_ident[EI_VERSION]"),
+            osABI: try view.u8(7, field: "e_ident[EI_OSABI]"), abiVersion: try view.u8(8, field: "e_ident[EI_ABIVERSION]"),
+            type: type, machine: machine, version: version, entry: entry, phoff: phoff, shoff: shoff,
+            flags: flags, ehsize: ehsize, phentsize: phentsize, phnum: phnum, shentsize: shentsize,
+            shnum: shnum, shstrndx: shstrndx)
+        header = h
+        programHeaderResult = capture { try ELFFile.readProgramHeaders(view, h) }
+    }
+
+    public var order: ByteOrder { header.order }
+    public var wordSize: Int { header.wordSize }
+
+    /// Program headers; throws the error found when the file was opened.
+    public func programHeaders() throws -> [ProgramHeader] { try programHeaderResult.get() }
+
+    /// Byte offsets of header fields, for messages.
+    private static func fieldOffset(_ h: ELFHeader, _ name: String) -> UInt64 {
+        let w: UInt64 = h.bits == 64 ? 8 : 4
+        switch name {
+        case "e_phoff": return 24 + w
+        case "e_shoff": return 24 + 2 * w
+        case "e_phentsize": return 24 + 3 * w + 6
+        case "e_phnum": return 24 + 3 * w + 8
+        case "e_shentsize": return 24 + 3 * w + 10
+        case "e_shnum": return 24 + 3 * w + 12
+        case "e_shstrndx": return 24 + 3 * w + 14
+        default: return 0
+        }
+    }
+
+    /// The real number of program headers, resolving PN_XNUM through section 0's sh_info.
+    private static func programHeaderCount(_ view: ByteView, _ h: ELFHeader) throws -> UInt64 {
+        if h.phnum != 0xffff { return UInt64(h.phnum) }
+        let s0 = try readSectionZero(view, h)
+        return UInt64(s0.info)
+    }
+
+    private static func readProgramHeaders(_ view: ByteView, _ h: ELFHeader) throws -> [ProgramHeader] {
+        let count = try programHeaderCount(view, h)
+        if count == 0 { return [] }
+        guard Int(h.phentsize) == h.programHeaderSize else {
+            throw FormatError(offset: fieldOffset(h, "e_phentsize"), field: "e_phentsize", value: String(h.phentsize),
+                              problem: "program header size must be \(h.programHeaderSize) for ELF\(h.bits)")
+        }
+        let entsize = UInt64(h.programHeaderSize)
+        let (total, o1) = count.multipliedReportingOverflow(by: entsize)
+        let (end, o2) = h.phoff.addingReportingOverflow(total)
+        guard !o1, !o2, end <= UInt64(view.count) else {
+            throw FormatError(offset: fieldOffset(h, "e_phoff"), field: "program header table",
+                              value: "\(count) × \(entsize) bytes at \(hex(h.phoff))",
+                              problem: "extends past end of file (size \(view.count))")
+        }
+        var out: [ProgramHeader] = []
+        var c = ByteCursor(view, at: h.phoff, order: h.order)
+        for _ in 0..<count {
+            let at = c.offset
+            if h.bits == 64 {
+                let type = SegmentType(rawValue: try c.u32("p_type"))
+                let flags = SegmentFlags(rawValue: try c.u32("p_flags"))
+                out.append(ProgramHeader(type: type, flags: flags, offset: try c.u64("p_offset"), vaddr: try c.u64("p_vaddr"),
+                                         paddr: try c.u64("p_paddr"), filesz: try c.u64("p_filesz"), memsz: try c.u64("p_memsz"),
+                                         align: try c.u64("p_align"), headerOffset: at))
+            } else {
+                let type = SegmentType(rawValue: try c.u32("p_type"))
+                let offset = UInt64(try c.u32("p_offset")), vaddr = UInt64(try c.u32("p_vaddr")), paddr = UInt64(try c.u32("p_paddr"))
+                let filesz = UInt64(try c.u32("p_filesz")), memsz = UInt64(try c.u32("p_memsz"))
+                let flags = SegmentFlags(rawValue: try c.u32("p_flags"))
+                out.append(ProgramHeader(type: type, flags: flags, offset: offset, vaddr: vaddr, paddr: paddr, filesz: filesz,
+                                         memsz: memsz, align: UInt64(try c.u32("p_align")), headerOffset: at))
+            }
+        }
+        return out
+    }
+
+    /// Section header 0, which holds the escapes of extended numbering.
+    private static func readSectionZero(_ view: ByteView, _ h: ELFHeader) throws -> SectionHeader {
+        guard h.shoff != 0 else {
+            throw FormatError(offset: fieldOffset(h, "e_shoff"), field: "e_shoff", value: "0",
+                              problem: "extended numbering needs section header 0, but there is no section header table")
+        }
+        guard Int(h.shentsize) == h.sectionHeaderSize else {
+            throw FormatError(offset: fieldOffset(h, "e_shentsize"), field: "e_shentsize", value: String(h.shentsize),
+                              problem: "section header size must be \(h.sectionHeaderSize) for ELF\(h.bits)")
+        }
+        return try readSectionHeader(view, h, at: h.shoff, index: 0)
+    }
+
+    private static func readSectionHeader(_ view: ByteView, _ h: ELFHeader, at: UInt64, index: Int) throws -> SectionHeader {
+        var c = ByteCursor(view, at: at, order: h.order)
+        let w = h.wordSize
+        _ = try view.range(at, UInt64(h.sectionHeaderSize), field: "section header \(index)")
+        let name = try c.u32("sh_name"), type = SectionType(rawValue: try c.u32("sh_type"))
+        let flags = SectionFlags(rawValue: try c.word(w, "sh_flags"))
+        let addr = try c.word(w, "sh_addr"), offset = try c.word(w, "sh_offset"), size = try c.word(w, "sh_size")
+        let link = try c.u32("sh_link"), info = try c.u32("sh_info")
+        let align = try c.word(w, "sh_addralign"), entsize = try c.word(w, "sh_entsize")
+        return SectionHeader(index: index, name: "", nameOffset: name, type: type, flags: flags, addr: addr, offset: offset,
+                             size: size, link: link, info: info, addralign: align, entsize: entsize, headerOffset: at)
+    }
+
+    // MARK: - Sections
+
+    /// The real number of section headers and the index of the section name table, resolving
+    /// the e_shnum = 0 and SHN_XINDEX escapes through section 0.
+    public func sectionCounts() throws -> (count: UInt64, shstrndx: UInt64) {
+        let h = header
+        if h.shoff == 0 { return (0, 0) }
+        var count = UInt64(h.shnum)
+        var strndx = UInt64(h.shstrndx)
+        if h.shnum == 0 || h.shstrndx == 0xffff {
+            let s0 = try ELFFile.readSectionZero(view, h)
+            if h.shnum == 0 { count = s0.size }
+            if h.shstrndx == 0xffff { strndx = UInt64(s0.link) }
+        }
+        return (count, strndx)
+    }
+
+    /// All section headers with their names. Empty when the file has no section header table
+    /// (stripped with `sstrip`, or never had one).
+    public func sections() throws -> [SectionHeader] {
+        if let sectionCache { return try sectionCache.get() }
+        let r = capture { try readSections() }
+        sectionCache = r
+        return try r.get()
+    }
+
+    private func readSections() throws -> [SectionHeader] {
+        let h = header
+        let (count, strndx) = try sectionCounts()
+        if count == 0 { return [] }
+        guard Int(h.shentsize) == h.sectionHeaderSize else {
+            throw FormatError(offset: ELFFile.fieldOffset(h, "e_shentsize"), field: "e_shentsize", value: String(h.shentsize),
+                              problem: "section header size must be \(h.sectionHeaderSize) for ELF\(h.bits)")
+        }
+        let entsize = UInt64(h.sectionHeaderSize)
+        let (total, o1) = count.multipliedReportingOverflow(by: entsize)
+        let (end, o2) = h.shoff.addingReportingOverflow(total)
+        guard !o1, !o2, end <= UInt64(view.count) else {
+            throw FormatError(offset: ELFFile.fieldOffset(h, "e_shoff"), field: "section header table",
+                              value: "\(count) × \(entsize) bytes at \(hex(h.shoff))",
+                              problem: "extends past end of file (size \(view.count))")
+        }
+        // The tables must not overlap the file header or the program header table.
+        if h.shoff < UInt64(h.headerSize) {
+            throw FormatError(offset: ELFFile.fieldOffset(h, "e_shoff"), field: "e_shoff", value: hex(h.shoff),
+                              problem: "section header table overlaps the ELF header")
+        }
+        if let phdrs = try? programHeaders(), !phdrs.isEmpty {
+            let pstart = h.phoff, pend = h.phoff + UInt64(phdrs.count * h.programHeaderSize)
+            if h.shoff < pend && pstart < end {
+                throw FormatError(offset: ELFFile.fieldOffset(h, "e_shoff"), field: "section header table", value: hex(h.shoff),
+                                  problem: "overlaps the program header table at \(hex(pstart))..\(hex(pend))")
+            }
+        }
+        guard strndx < count else {
+            throw FormatError(offset: ELFFile.fieldOffset(h, "e_shstrndx"), field: "e_shstrndx", value: String(strndx),
+                              problem: "section name table index is out of range (\(count) sections)")
+        }
+        var out: [SectionHeader] = []
+        var at = h.shoff
+        for i in 0..<Int(count) {
+            out.append(try ELFFile.readSectionHeader(view, h, at: at, index: i))
+            at += entsize
+        }
+        // Names.
+        let strtab = out[Int(strndx)]
+        if strndx != 0 {
+            guard strtab.type != .nobits else {
+                throw FormatError(offset: strtab.headerOffset, field: "section name table (e_shstrndx \(strndx))", value: nil,
+                                  problem: "has type SHT_NOBITS and no bytes in the file")
+            }
+            let names = try view.slice(strtab.offset, strtab.size, field: "section name table (section \(strndx))")
+            for i in out.indices where out[i].nameOffset != 0 || i != 0 {
+                out[i].name = try names.cString(UInt64(out[i].nameOffset), field: "sh_name of section \(i)")
+            }
+        }
+        return out
+    }
+
+    /// The first section with this name, or nil.
+    public func section(named name: String) throws -> SectionHeader? {
+        try sections().first { $0.name == name }
+    }
+
+    /// The bytes of a section in the file (empty for SHT_NOBITS).
+    public func data(of s: SectionHeader) throws -> ByteView {
+        if !s.hasFileBytes { return try view.slice(0, 0, field: "") }
+        return try view.slice(s.offset, s.size, field: "section \(s.index) \(s.name.isEmpty ? "" : "(\(s.name))")".trimmingSpaces)
+    }
+
+    /// The bytes of a segment in the file (`p_filesz` bytes at `p_offset`).
+    public func data(of p: ProgramHeader) throws -> ByteView {
+        try view.slice(p.offset, p.filesz, field: "\(p.type) segment (program header at \(hex(p.headerOffset)))")
+    }
+
+    // MARK: - Addresses
+
+    /// The file offset of a virtual address, through the PT_LOAD segment that maps it with
+    /// `count` bytes backed by the file; nil when no segment does.
+    public func fileOffset(ofAddress addr: UInt64, count: UInt64 = 1) -> UInt64? {
+        guard let phdrs = try? programHeaders() else { return nil }
+        for p in phdrs where p.type == .load && addr >= p.vaddr {
+            let delta = addr - p.vaddr
+            let (end, o) = delta.addingReportingOverflow(count)
+            if !o, end <= p.filesz {
+                let (off, o2) = p.offset.addingReportingOverflow(delta)
+                if !o2 { return off }
+            }
+        }
+        return nil
+    }
+
+    /// `count` bytes at a virtual address, resolved through PT_LOAD.
+    public func read(address: UInt64, count: UInt64, field: @autoclosure () -> String) throws -> ByteView {
+        guard let off = fileOffset(ofAddress: address, count: count) else {
+            throw FormatError(offset: 0, field: field(), value: hex(address),
+                              problem: "address (\(count) bytes) is not backed by the file in any PT_LOAD segment")
+        }
+        return try view.slice(off, count, field: field())
+    }
+
+    // MARK: - Interpreter and dynamic segment
+
+    /// The PT_INTERP path, or nil when the file has none. Throws when the segment lies outside
+    /// the file or its string is not NUL-terminated.
+    public func interpreter() throws -> String? {
+        guard let p = try programHeaders().first(where: { $0.type == .interp }) else { return nil }
+        let bytes = try view.slice(p.offset, p.filesz,
+                                   field: "PT_INTERP segment (program header at \(hex(p.headerOffset)))")
+        guard p.filesz > 0, let last = bytes[safe: bytes.count - 1], last == 0 else {
+            throw FormatError(offset: p.offset, field: "PT_INTERP path", value: nil,
+                              problem: "interpreter path is not NUL-terminated within p_filesz (\(p.filesz))")
+        }
+        return try bytes.cString(0, field: "PT_INTERP path")
+    }
+
+    /// The dynamic segment, found from PT_DYNAMIC (so it works with section headers stripped),
+    /// with DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH resolved through DT_STRTAB. Nil for a
+    /// file without PT_DYNAMIC.
+    public func dynamic() throws -> DynamicInfo? {
+        if let dynamicCache { return try dynamicCache.get() }
+        let r = capture { try readDynamic() }
+        dynamicCache = r
+        return try r.get()
+    }
+
+    private func readDynamic() throws -> DynamicInfo? {
+        guard let p = try programHeaders().first(where: { $0.type == .dynamic }) else { return nil }
+        let seg = try data(of: p)
+        let entsize = UInt64(2 * wordSize)
+        var info = DynamicInfo()
+        var offset: UInt64 = 0
+        var terminated = false
+        while offset + entsize <= UInt64(seg.count) {
+            let tagRaw = try seg.word(offset, size: wordSize, order, field: "d_tag")
+            let value = try seg.word(offset + UInt64(wordSize), size: wordSize, order, field: "d_val")
+            let tag = DynamicTag(rawValue: wordSize == 8 ? Int64(bitPattern: tagRaw) : Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: tagRaw))))
+            info.entries.append(DynamicEntry(tag: tag, value: value))
+            offset += entsize
+            if tag == .null { terminated = true; break }
+        }
+        guard terminated else {
+            throw FormatError(offset: p.offset, field: "PT_DYNAMIC", value: nil,
+                              problem: "dynamic segment (\(p.filesz) bytes) has no DT_NULL terminator")
+        }
+        let strings: ByteView? = try dynamicStrings(info.entries)
+        func str(_ e: DynamicEntry, _ what: String) throws -> String {
+            guard let strings else {
+                throw FormatError(offset: p.offset, field: what, value: hex(e.value), problem: "the dynamic segment has no DT_STRTAB")
+            }
+            return try strings.cString(e.value, field: "\(what) string (DT_STRTAB+\(hex(e.value)))")
+        }
+        for e in info.entries {
+            switch e.tag {
+            case .needed: info.needed.append(try str(e, "DT_NEEDED"))
+            case .soname: info.soname = try str(e, "DT_SONAME")
+            case .rpath: info.rpath += try str(e, "DT_RPATH").split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            case .runpath: info.runpath += try str(e, "DT_RUNPATH").split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            case .flags1: info.flags1 = DynamicFlags1(rawValue: e.value)
+            default: break
+            }
+        }
+        return info
+    }
+
+    /// The dynamic string table: DT_STRTAB mapped through PT_LOAD, DT_STRSZ bytes long.
+    private func dynamicStrings(_ entries: [DynamicEntry]) throws -> ByteView? {
+        guard let strtab = entries.first(where: { $0.tag == .strtab }) else { return nil }
+        let size = entries.first(where: { $0.tag == .strsz })?.value
+        guard let off = fileOffset(ofAddress: strtab.value, count: size ?? 1) else {
+            throw FormatError(offset: 0, field: "DT_STRTAB", value: hex(strtab.value),
+                              problem: "string table address\(size.map { " (DT_STRSZ \($0))" } ?? "") is not backed by the file in any PT_LOAD segment")
+        }
+        if let size { return try view.slice(off, size, field: "DT_STRTAB") }
+        return try view.suffix(from: off, field: "DT_STRTAB")
+    }
+
+    /// True for a static PIE: ET_DYN with an entry point, no PT_INTERP, and no DT_NEEDED.
+    public func isStaticPIE() throws -> Bool {
+        guard header.type == .dyn, header.entry != 0, try interpreter() == nil else { return false }
+        guard try programHeaders().contains(where: { $0.type == .dynamic }) else { return false }
+        return (try dynamic()?.needed.isEmpty) ?? true
+    }
+
+    // MARK: - Symbol versions
+
+    /// The symbol versions required per library, from DT_VERNEED/DT_VERNEEDNUM (falling back to
+    /// the .gnu.version_r section when the dynamic segment lacks them).
+    public func versionNeeds() throws -> [VersionNeed] {
+        guard let dyn = try dynamic() else { return [] }
+        guard let vn = dyn.entries.first(where: { $0.tag == .verneed }) else { return [] }
+        let num = dyn.entries.first(where: { $0.tag == .verneednum })?.value ?? 0
+        guard let strings = try dynamicStrings(dyn.entries) else { return [] }
+        guard let start = fileOffset(ofAddress: vn.value, count: 16) else {
+            throw FormatError(offset: 0, field: "DT_VERNEED", value: hex(vn.value),
+                              problem: "version-needs table is not backed by the file in any PT_LOAD segment")
+        }
+        var out: [VersionNeed] = []
+        var at = start
+        // Every entry is at least 16 bytes, so no honest table has more entries than the file
+        // has 16-byte blocks: the loop bound comes from the file size, not from its counts.
+        var budget = view.count / 16
+        var i: UInt64 = 0
+        while i < num, budget > 0 {
+            budget -= 1
+            var c = ByteCursor(view, at: at, order: order)
+            _ = try c.u16("vn_version")
+            let cnt = try c.u16("vn_cnt")
+            let file = try c.u32("vn_file"), aux = try c.u32("vn_aux"), next = try c.u32("vn_next")
+            var need = VersionNeed(file: try strings.cString(UInt64(file), field: "vn_file string"), versions: [])
+            var a = at &+ UInt64(aux)
+            var j: UInt16 = 0
+            while j < cnt, budget > 0 {
+                budget -= 1
+                var ac = ByteCursor(view, at: a, order: order)
+                _ = try ac.u32("vna_hash"); _ = try ac.u16("vna_flags"); _ = try ac.u16("vna_other")
+                let name = try ac.u32("vna_name"), anext = try ac.u32("vna_next")
+                need.versions.append(try strings.cString(UInt64(name), field: "vna_name string"))
+                if anext == 0 { break }
+                a = a &+ UInt64(anext)
+                j += 1
+            }
+            out.append(need)
+            if next == 0 { break }
+            at = at &+ UInt64(next)
+            i += 1
+        }
+        return out
+    }
+
+    // MARK: - Symbols
+
+    /// The symbols of a SHT_SYMTAB or SHT_DYNSYM section, names resolved through its sh_link.
+    public func symbols(in s: SectionHeader) throws -> [Symbol] {
+        let entsize = UInt64(wordSize == 8 ? 24 : 16)
+        let bytes = try data(of: s)
+        let secs = try sections()
+        guard Int(s.link) < secs.count else {
+            throw FormatError(offset: s.headerOffset, field: "sh_link of \(s.name)", value: String(s.link),
+                              problem: "string table index is out of range (\(secs.count) sections)")
+        }
+        let names = try data(of: secs[Int(s.link)])
+        var out: [Symbol] = []
+        var off: UInt64 = 0
+        while off + entsize <= UInt64(bytes.count) {
+            var c = ByteCursor(bytes, at: off, order: order)
+            let sym: Symbol
+            if wordSize == 8 {
+                let name = try c.u32("st_name"), info = try c.u8("st_info"), other = try c.u8("st_other"), shndx = try c.u16("st_shndx")
+                let value = try c.u64("st_value"), size = try c.u64("st_size")
+                sym = Symbol(name: try names.cString(UInt64(name), field: "st_name"), value: value, size: size, info: info, other: other, shndx: shndx)
+            } else {
+                let name = try c.u32("st_name"), value = UInt64(try c.u32("st_value")), size = UInt64(try c.u32("st_size"))
+                let info = try c.u8("st_info"), other = try c.u8("st_other"), shndx = try c.u16("st_shndx")
+                sym = Symbol(name: try names.cString(UInt64(name), field: "st_name"), value: value, size: size, info: info, other: other, shndx: shndx)
+            }
+            out.append(sym)
+            off += entsize
+        }
+        return out
+    }
+
+    /// The number of entries in a symbol table section, without reading them.
+    public func symbolCount(in s: SectionHeader) -> Int {
+        let entsize = UInt64(wordSize == 8 ? 24 : 16)
+        return s.hasFileBytes ? Int(s.size / entsize) : 0
+    }
+
+    // MARK: - Notes
+
+    /// The notes of every PT_NOTE segment (or, without program headers, every SHT_NOTE section).
+    public func notes() throws -> [Note] {
+        var regions: [(ByteView, UInt64)] = []
+        for p in try programHeaders() where p.type == .note {
+            regions.append((try data(of: p), p.align == 8 ? 8 : 4))
+        }
+        if regions.isEmpty {
+            for s in (try? sections()) ?? [] where s.type == .note {
+                regions.append((try data(of: s), s.addralign == 8 ? 8 : 4))
+            }
+        }
+        var out: [Note] = []
+        for (region, align) in regions {
+            var off: UInt64 = 0
+            while off + 12 <= UInt64(region.count) {
+                var c = ByteCursor(region, at: off, order: order)
+                let namesz = UInt64(try c.u32("n_namesz")), descsz = UInt64(try c.u32("n_descsz")), type = try c.u32("n_type")
+                let nameBytes = try region.slice(off + 12, namesz, field: "note name")
+                let name = String(decoding: nameBytes.bytes.prefix { $0 != 0 }, as: UTF8.self)
+                let descOff = off + 12 + align4(namesz, align)
+                let desc = try region.slice(descOff, descsz, field: "note descriptor")
+                out.append(Note(name: name, type: type, desc: desc))
+                off = descOff + align4(descsz, align)
+            }
+        }
+        return out
+    }
+
+    private func align4(_ v: UInt64, _ a: UInt64) -> UInt64 { (v + a - 1) / a * a }
+
+    /// The GNU build ID (NT_GNU_BUILD_ID) as lowercase hex.
+    public func gnuBuildID() throws -> String? {
+        guard let n = try notes().first(where: { $0.name == "GNU" && $0.type == 3 }) else { return nil }
+        return n.desc.bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+
+    /// The Go build ID note (name "Go", type 4) as a string.
+    public func goBuildID() throws -> String? {
+        guard let n = try notes().first(where: { $0.name == "Go" && $0.type == 4 }) else { return nil }
+        return n.desc.string
+    }
+
+    // MARK: - Sizes
+
+    /// Bytes of debug sections (.debug_*, .zdebug_*, compressed or not) and of .symtab/.strtab.
+    public struct SizeBreakdown: Hashable, Sendable {
+        public var debugBytes: UInt64 = 0
+        public var debugSections: [String] = []
+        public var compressedDebug = false
+        public var symtabBytes: UInt64 = 0
+    }
+
+    public func sizeBreakdown() throws -> SizeBreakdown {
+        var b = SizeBreakdown()
+        for s in try sections() where s.hasFileBytes {
+            if s.name.hasPrefix(".debug_") || s.name.hasPrefix(".zdebug_") {
+                b.debugBytes &+= s.size
+                b.debugSections.append(s.name)
+                if s.name.hasPrefix(".zdebug_") || s.flags.contains(.compressed) { b.compressedDebug = true }
+            } else if s.name == ".symtab" || s.name == ".strtab" || s.type == .symtab {
+                b.symtabBytes &+= s.size
+            }
+        }
+        return b
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+/// Runs `body`, keeping a `FormatError` as the failure (every parsing error is one).
+public func capture<T>(_ body: () throws -> T) -> Result<T, FormatError> {
+    do {
+        return .success(try body())
+    } catch let e as FormatError {
+        return .failure(e)
+    } catch {
+        return .failure(FormatError(offset: 0, field: "file", value: nil, problem: "\(error)"))
+    }
+}

@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a path could not be read at all (as opposed to a file whose bytes are malformed).
+public struct InputError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var path: String
+    public var errno: Int32
+    public var reason: String
+
+    public init(path: String, errno: Int32, reason: String) {
+        self.path = path
+        self.errno = errno
+        self.reason = reason
+    }
+
+    public init(path: String, errno e: Int32) {
+        self.init(path: path, errno: e, reason: String(cString: strerror(e)))
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// A file mapped read-only into memory. Nothing is read until a page is touched, so looking at
+/// the headers of a 100 MB binary reads a few pages, not 100 MB.
+public final class MappedFile {
+    public let path: String
+    /// The mode bits from `fstat` (permission and type bits).
+    public let mode: UInt32
+    public let size: Int
+    private let address: UnsafeMutableRawPointer?
+
+    /// Opens and maps `path`. Throws `InputError` for a missing path, a directory, a path that
+    /// cannot be read, or a file that cannot be mapped.
+    public init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw InputError(path: path, errno: errno) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw InputError(path: path, errno: errno) }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw InputError(path: path, errno: EISDIR) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw InputError(path: path, errno: EINVAL, reason: "not a regular file")
+        }
+        mode = UInt32(st.st_mode)
+        guard let n = Int(exactly: st.st_size), n >= 0 else {
+            throw InputError(path: path, errno: EFBIG, reason: "file size \(st.st_size) is out of range")
+        }
+        size = n
+        if n == 0 {
+            address = nil
+            return
+        }
+        let p = mmap(nil, n, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard let p, p != MAP_FAILED else { throw InputError(path: path, errno: errno) }
+        address = p
+    }
+
+    deinit {
+        if let address { munmap(address, size) }
+    }
+
+    /// A window over the whole file.
+    public var view: ByteView {
+        ByteView(UnsafeRawBufferPointer(start: address.map { UnsafeRawPointer($0) }, count: address == nil ? 0 : size),
+                 fileOffset: 0, owner: self)
+    }
+
+    /// True when any of the execute bits (user, group, other) is set.
+    public var isExecutable: Bool { mode & 0o111 != 0 }
+}

@@ -1,0 +1,236 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ELFKit
+
+/// Package paths from function names, following `debug/gosym.Sym.PackageName`
+/// (`src/debug/gosym/symtab.go`): drop generic instantiations `[...]`, ignore compiler-generated
+/// `go:`/`type:` (Go ≥1.20) and `go.`/`type.` (≤1.19) names, then take everything up to the
+/// first dot after the last slash. The linker escapes dots in the last path element
+/// (`gopkg.in/yaml%2ev3.Unmarshal`), so `%xx` is decoded.
+public enum GoNames {
+    /// The package of a function name, or nil (`runtime.main` → `runtime`,
+    /// `net/http.(*Server).Serve` → `net/http`, `x_cgo_init` → nil).
+    public static func packageName(_ name: String) -> String? {
+        var bytes = Array(name.utf8)
+        return bytes.withUnsafeMutableBytes { raw -> String? in
+            guard let r = packageRange(UnsafeRawBufferPointer(raw)) else { return nil }
+            return packageString(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(raw)[r]))
+        }
+    }
+
+    /// The byte range of the package path inside a function name, or nil when there is none.
+    @inline(__always)
+    static func packageRange(_ n: UnsafeRawBufferPointer) -> Range<Int>? {
+        let count = n.count
+        guard count > 0 else { return nil }
+        // Compiler-generated names.
+        let c0 = n[0]
+        if c0 == UInt8(ascii: "g"), count >= 3, n[1] == UInt8(ascii: "o") {
+            if n[2] == UInt8(ascii: ":") { return nil }
+            if n[2] == UInt8(ascii: "."), !startsWithModulePath(n) { return nil }
+        } else if c0 == UInt8(ascii: "t"), count >= 5, n[1] == UInt8(ascii: "y"), n[2] == UInt8(ascii: "p"),
+                  n[3] == UInt8(ascii: "e"), n[4] == UInt8(ascii: ":") || n[4] == UInt8(ascii: ".") {
+            return nil
+        }
+        // Last slash outside brackets.
+        var depth = 0
+        var lastSlash = -1
+        var balanced = true
+        var i = 0
+        while i < count {
+            let c = n[i]
+            if c == UInt8(ascii: "[") {
+                depth += 1
+            } else if c == UInt8(ascii: "]") {
+                depth -= 1
+                if depth < 0 { balanced = false; break }
+            } else if c == UInt8(ascii: "/"), depth == 0 {
+                lastSlash = i
+            }
+            i += 1
+        }
+        if depth != 0 { balanced = false }
+        if !balanced {
+            // gosym uses the name as is when brackets are unbalanced.
+            lastSlash = -1
+            i = 0
+            while i < count { if n[i] == UInt8(ascii: "/") { lastSlash = i }; i += 1 }
+        }
+        // First dot after it, outside brackets.
+        i = lastSlash < 0 ? 0 : lastSlash
+        depth = 0
+        while i < count {
+            let c = n[i]
+            if balanced && c == UInt8(ascii: "[") {
+                depth += 1
+            } else if balanced && c == UInt8(ascii: "]") {
+                depth -= 1
+            } else if c == UInt8(ascii: "."), depth == 0 {
+                return i > 0 ? 0..<i : nil
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Go ≤1.19 spelled compiler-generated names `go.…` (`go.buildid`, `go.itab.*…`), which
+    /// collides with module paths such as `go.uber.org/zap`: a `go.` name is a package path
+    /// when its first element (up to the first `/`) is a plain host name.
+    @inline(__always)
+    static func startsWithModulePath(_ n: UnsafeRawBufferPointer) -> Bool {
+        var i = 3
+        var sawDot = false
+        while i < n.count {
+            let c = n[i]
+            if c == UInt8(ascii: "/") { return sawDot && i > 3 }
+            if c == UInt8(ascii: ".") { sawDot = true; i += 1; continue }
+            let ok = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c == UInt8(ascii: "-") || (c >= 65 && c <= 90)
+            if !ok { return false }
+            i += 1
+        }
+        return false
+    }
+
+    /// The package path string, with `%xx` escapes decoded.
+    static func packageString(_ b: UnsafeRawBufferPointer) -> String {
+        guard b.contains(UInt8(ascii: "%")) else { return String(decoding: b, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        while i < b.count {
+            if b[i] == UInt8(ascii: "%"), i + 2 < b.count, let h = GoStrconv.unhex(b[i + 1]), let l = GoStrconv.unhex(b[i + 2]) {
+                out.append(h << 4 | l)
+                i += 3
+            } else {
+                out.append(b[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// One pass over the function names: the package set and the signals.
+struct GoNameScan {
+    var packages = Set<String>()
+    var signals = GoSignals()
+    var cgoPackages = Set<String>()
+
+    /// What a package means to the signals, decided once per change of package.
+    enum Kind { case other, net, osUser, plugin, x509, time, os, tzdata, fallbackRoots, runtimeCgo }
+
+    private var lastPackage: [UInt8] = []
+    private var lastPackageString = ""
+    private var lastKind = Kind.other
+    private var hadPackage = false
+
+    static let kinds: [String: Kind] = [
+        "net": .net, "os/user": .osUser, "plugin": .plugin, "crypto/x509": .x509, "time": .time, "os": .os,
+        "time/tzdata": .tzdata, "golang.org/x/crypto/x509roots/fallback": .fallbackRoots, "runtime/cgo": .runtimeCgo,
+    ]
+
+    mutating func add(_ name: UnsafeRawBufferPointer) {
+        guard let r = GoNames.packageRange(name) else {
+            noPackage(name)
+            return
+        }
+        let pkg = UnsafeRawBufferPointer(rebasing: name[r])
+        if !hadPackage || !GoNameScan.same(lastPackage, pkg) {
+            lastPackage = Array(pkg)
+            let s = GoNames.packageString(pkg)
+            lastPackageString = s
+            packages.insert(s)
+            lastKind = GoNameScan.kinds[s] ?? .other
+            hadPackage = true
+        }
+        // The part after "pkg.".
+        let restStart = r.upperBound + 1
+        guard restStart < name.count else { return }
+        let rest = UnsafeRawBufferPointer(rebasing: name[restStart...])
+        if rest[0] == UInt8(ascii: "_"), lastKind != .runtimeCgo,
+           GoNameScan.hasPrefix(rest, "_Cfunc_") || GoNameScan.hasPrefix(rest, "_C2func_") || GoNameScan.hasPrefix(rest, "_cgo_")
+            || GoNameScan.hasPrefix(rest, "_Cmacro_") {
+            cgoPackages.insert(lastPackageString)
+            switch lastKind {
+            case .net: signals.note(.netCgoResolver, string(name))
+            case .osUser: signals.note(.osUserCgo, string(name))
+            case .plugin: signals.note(.plugin, string(name))
+            default: break
+            }
+            return
+        }
+        switch lastKind {
+        case .other, .runtimeCgo:
+            break
+        case .net:
+            break
+        case .osUser:
+            if GoNameScan.hasPrefix(rest, "readColonFile") || GoNameScan.hasPrefix(rest, "findUser") || GoNameScan.hasPrefix(rest, "findGroup")
+                || GoNameScan.hasPrefix(rest, "matchUserIndexValue") || GoNameScan.hasPrefix(rest, "matchGroupIndexValue") {
+                signals.note(.osUserPure, string(name))
+            }
+        case .plugin:
+            if GoNameScan.equals(rest, "open") || GoNameScan.equals(rest, "Open") { signals.note(.plugin, string(name)) }
+        case .x509:
+            if GoNameScan.hasPrefix(rest, "loadSystemRoots") || GoNameScan.hasPrefix(rest, "initSystemRoots") {
+                signals.note(.x509SystemRoots, string(name))
+            } else if GoNameScan.hasPrefix(rest, "SetFallbackRoots") {
+                signals.note(.x509FallbackRoots, string(name))
+            }
+        case .time:
+            if GoNameScan.equals(rest, "LoadLocation") { signals.note(.timeLoadLocation, string(name)) }
+        case .os:
+            if GoNameScan.equals(rest, "TempDir") || GoNameScan.equals(rest, "CreateTemp") || GoNameScan.equals(rest, "MkdirTemp") {
+                signals.note(.tempDir, string(name))
+            }
+        case .tzdata:
+            signals.note(.tzdataEmbedded, string(name))
+        case .fallbackRoots:
+            signals.note(.x509FallbackRoots, string(name))
+        }
+    }
+
+    /// Names without a package: the C and assembly parts of runtime/cgo.
+    private mutating func noPackage(_ name: UnsafeRawBufferPointer) {
+        guard let c = name.first, c == UInt8(ascii: "x") || c == UInt8(ascii: "_") || c == UInt8(ascii: "c") else { return }
+        if GoNameScan.equals(name, "x_cgo_init") || GoNameScan.equals(name, "_cgo_sys_thread_start") || GoNameScan.equals(name, "crosscall2") {
+            signals.note(.cgoRuntime, string(name))
+        }
+    }
+
+    /// Sorted results.
+    func finish() -> (packages: [String], signals: GoSignals) {
+        var s = signals
+        s.cgoPackages = cgoPackages.sorted()
+        return (packages.sorted(), s)
+    }
+
+    @inline(__always)
+    private func string(_ b: UnsafeRawBufferPointer) -> String { String(decoding: b, as: UTF8.self) }
+
+    @inline(__always)
+    static func same(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        return a.withUnsafeBytes { ab in
+            guard let x = ab.baseAddress, let y = b.baseAddress else { return a.isEmpty }
+            return memcmp(x, y, b.count) == 0
+        }
+    }
+
+    @inline(__always)
+    static func hasPrefix(_ b: UnsafeRawBufferPointer, _ p: StaticString) -> Bool {
+        let n = p.utf8CodeUnitCount
+        guard b.count >= n, let base = b.baseAddress else { return false }
+        return memcmp(base, p.utf8Start, n) == 0
+    }
+
+    @inline(__always)
+    static func equals(_ b: UnsafeRawBufferPointer, _ p: StaticString) -> Bool {
+        b.count == p.utf8CodeUnitCount && hasPrefix(b, p)
+    }
+}

@@ -1,0 +1,142 @@
+import ELFKit
+import GoBinary
+import Rules
+
+/// Output for people: per file, the verdict first (what `docker run` will print), then each
+/// finding with its why and its fix.
+public struct TextRenderer {
+    public var color: Bool
+
+    public init(color: Bool) { self.color = color }
+
+    enum Style: String {
+        case red = "31", yellow = "33", green = "32", cyan = "36", bold = "1", dim = "2"
+    }
+
+    func paint(_ s: String, _ st: Style) -> String { color ? "\u{1B}[\(st.rawValue)m\(s)\u{1B}[0m" : s }
+
+    func severityStyle(_ s: Severity) -> Style {
+        switch s {
+        case .error: return .red
+        case .warning: return .yellow
+        case .info: return .cyan
+        }
+    }
+
+    public func render(_ doc: RunDocument) -> String {
+        var out = ""
+        var notStarting = 0, errors = 0
+        var counts: [Severity: Int] = [:]
+        for r in doc.reports {
+            out += report(r, doc)
+            if r.start?.ok == false { notStarting += 1 }
+            if r.error != nil { errors += 1 }
+            for f in r.findings { counts[f.severity, default: 0] += 1 }
+        }
+        let n = doc.reports.count
+        var summary = "\(n) file\(n == 1 ? "" : "s") checked against \(doc.targetName) (\(doc.platform))"
+        if notStarting > 0 { summary += ": \(notStarting) will not start" }
+        let parts = Severity.allCases.reversed().compactMap { s in counts[s].map { "\($0) \(s.rawValue)\($0 == 1 ? "" : "s")" } }
+        if !parts.isEmpty { summary += (notStarting > 0 ? ", " : ": ") + parts.joined(separator: ", ") }
+        if errors > 0 { summary += "; \(errors) could not be read" }
+        if notStarting == 0 && parts.isEmpty && errors == 0 { summary += ": no findings" }
+        out += summary + "\n"
+        return out
+    }
+
+    func report(_ r: FileReport, _ doc: RunDocument) -> String {
+        var out = ""
+        let where_ = "\(doc.targetName) (\(doc.platform))"
+        if let v = r.start {
+            if v.ok {
+                out += "\(paint(r.path, .bold)): \(paint("starts", .green)) on \(where_): \(v.reason)\n"
+            } else {
+                out += "\(paint(r.path, .bold)): \(paint("will not start", .red)) on \(where_)\n"
+                if let m = v.message { out += "  docker run: \(paint(m, .bold))\n" }
+                out += "  because \(v.reason)\n"
+            }
+        } else {
+            out += "\(paint(r.path, .bold)): \(paint("cannot be checked", .red))\n"
+        }
+        if let e = r.error { out += "  \(paint("error:", .red)) \(e)\n" }
+        for f in r.findings {
+            out += "\n  \(paint(f.severity.rawValue, severityStyle(f.severity))) \(paint(f.rule, .bold)) \(f.name): \(f.message)\n"
+            out += "    \(paint("why:", .dim)) \(f.why)\n"
+            out += "    \(paint("fix:", .green)) \(f.fix)\n"
+        }
+        return out + "\n"
+    }
+
+    /// `inspect`: the facts alone.
+    public func renderFacts(_ reports: [FileReport]) -> String {
+        var out = ""
+        for r in reports {
+            out += paint(r.path, .bold) + "\n"
+            if let e = r.error { out += "  \(paint("error:", .red)) \(e)\n" }
+            guard let f = r.facts else { out += "\n"; continue }
+            var rows: [(String, String)] = [("format", f.format.rawValue)]
+            if f.format == .elf {
+                rows.append(("class", f.bits.map { "ELF\($0)" } ?? "?"))
+                rows.append(("byte order", f.endianness?.rawValue ?? "?"))
+                rows.append(("machine", f.machine ?? "?"))
+                rows.append(("type", (f.type?.description ?? "?") + (f.staticPie ? " (static PIE)" : f.pieFlag ? " (PIE)" : "")))
+                rows.append(("interpreter", f.interpreter ?? "none (static)"))
+                if !f.needed.isEmpty { rows.append(("needed", f.needed.joined(separator: ", "))) }
+                if let s = f.soname { rows.append(("soname", s)) }
+                if !f.rpath.isEmpty { rows.append(("rpath", f.rpath.joined(separator: ":"))) }
+                if !f.runpath.isEmpty { rows.append(("runpath", f.runpath.joined(separator: ":"))) }
+                if !f.glibcVersionsRequired.isEmpty { rows.append(("glibc versions", f.glibcVersionsRequired.joined(separator: " "))) }
+                rows.append(("debug info", "\(f.debugBytes) bytes\(f.debugSections.isEmpty ? "" : " in \(f.debugSections.count) sections")"))
+                rows.append(("symbol table", "\(f.symtabBytes) bytes"))
+                if let b = f.buildID { rows.append(("build id", b)) }
+            }
+            if !f.cpus.isEmpty { rows.append(("cpu", f.cpus.joined(separator: ", "))) }
+            if let sb = f.shebang {
+                rows.append(("#! interpreter", sb.interpreter.replacingAll("\r", with: "\\r") + (sb.argument.map { " \($0)" } ?? "")))
+            }
+            rows.append(("size", "\(f.fileBytes) bytes"))
+            rows.append(("mode", String(f.mode, radix: 8)))
+            if let g = f.go {
+                if let bi = g.buildInfo {
+                    rows.append(("go version", bi.goVersion))
+                    if let p = bi.path { rows.append(("go path", p)) }
+                    for s in bi.settings { rows.append(("go build", "\(s.key)=\(s.value)")) }
+                    for d in bi.deps { rows.append(("go dep", "\(d.path) \(d.version)" + (d.replace.map { " => \($0.path) \($0.version)" } ?? ""))) }
+                }
+                rows.append(("go packages", "\(g.packages.count): " + g.packages.prefix(12).joined(separator: " ") + (g.packages.count > 12 ? " …" : "")))
+            }
+            let width = rows.map(\.0.count).max() ?? 0
+            for (k, v) in rows {
+                out += "  " + paint(k + String(repeating: " ", count: width - k.count), .dim) + "  " + v + "\n"
+            }
+            out += "\n"
+        }
+        return out
+    }
+
+    /// `explain RULE`.
+    public func explain(_ info: RuleInfo) -> String {
+        var out = "\(paint(info.id, .bold)) \(info.name): \(info.title)\n\n"
+        out += "\(info.summary)\n\n\(info.rationale)\n\n"
+        out += "Severity: \(info.severity.rawValue)\n\n"
+        out += "Before:\n    \(info.fixBefore)\nAfter:\n    \(info.fixAfter)\n"
+        if !info.examples.isEmpty {
+            out += "\nExamples (from TestBinaries, run by the test suite):\n"
+            for e in info.examples {
+                out += "    \(e.fires ? "fires " : "silent") \(e.binary)\(e.target == "scratch" ? "" : " on \(e.target)"): \(e.note)\n"
+            }
+        }
+        return out
+    }
+
+    /// `list-rules`.
+    public func listRules(_ infos: [RuleInfo]) -> String {
+        let w = infos.map(\.name.count).max() ?? 0
+        return infos.map { "\($0.id)  \($0.name)\(String(repeating: " ", count: w - $0.name.count))  \($0.severity.rawValue.padding(7))  \($0.summary)" }
+            .joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    func padding(_ n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
+}

@@ -1,0 +1,34 @@
+import ELFKit
+
+public enum SE109NotAProgram: Rule {
+    public static let info = RuleInfo(
+        id: "SE109", name: "not-a-program", title: "An ELF file that is not a program",
+        summary: "A relocatable object (.o), a core dump, or a shared library with no entry point cannot be run.",
+        rationale: "Only ET_EXEC and ET_DYN files with an entry point are programs. The kernel refuses a .o or a core file with ENOEXEC; a shared library without an entry point is mapped and then crashes at address 0.",
+        fixBefore: "gcc -c main.c -o app",
+        fixAfter: "gcc main.c -o app",
+        severity: .error,
+        examples: [
+            .fires("c/hello.o", "relocatable object"),
+            .fires("c/libdemo.so", "shared library, no entry point"),
+            .silent("c/hello-static-pie", "a static PIE is a program"),
+            .silent("c/hello-dynamic", "a PIE executable"),
+        ])
+
+    public static func check(_ c: RuleContext) -> [Finding] {
+        let f = c.facts
+        guard f.format == .elf, let type = f.type else { return [] }
+        let what: String
+        switch type {
+        case .rel: what = "a relocatable object file (ET_REL), the input of a linker"
+        case .core: what = "a core dump (ET_CORE)"
+        case .dyn where f.entry == 0 && f.interpreter == nil:
+            what = "a shared library\(f.soname.map { " (\($0))" } ?? "") with no entry point"
+        default: return []
+        }
+        let outcome = c.verdict.message.map { "docker run: `\($0)`" } ?? "it will not run"
+        return [finding("\(c.path) is \(what); \(outcome)",
+                        why: "Only executables (ET_EXEC, or ET_DYN with an entry point) can be started.",
+                        fix: "copy the linked program instead: build an executable (go build, or gcc without -c / -shared)")]
+    }
+}

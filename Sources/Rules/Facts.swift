@@ -1,0 +1,169 @@
+import ELFKit
+import GoBinary
+
+/// What a file is, before any verdict.
+public enum FileFormat: String, Sendable {
+    case elf, macho, pe, script, archive, unknown
+}
+
+/// The facts of one file: what `inspect` prints and what every rule reads. ELF fields are nil
+/// for other formats.
+public struct FileFacts: Sendable {
+    public var format: FileFormat = .unknown
+    public var fileBytes: UInt64 = 0
+    /// Permission bits of the file (`st_mode & 0o7777`).
+    public var mode: UInt32 = 0
+    public var executable: Bool { mode & 0o111 != 0 }
+
+    // ELF
+    public var bits: Int?
+    public var endianness: ByteOrder?
+    public var machine: String?
+    public var machineRaw: Machine?
+    public var type: ELFType?
+    public var entry: UInt64?
+    public var interpreter: String?
+    public var needed: [String] = []
+    public var soname: String?
+    public var rpath: [String] = []
+    public var runpath: [String] = []
+    public var staticPie = false
+    public var pieFlag = false
+    public var glibcVersionsRequired: [String] = []
+    public var debugBytes: UInt64 = 0
+    public var debugSections: [String] = []
+    public var symtabBytes: UInt64 = 0
+    public var hasSectionHeaders = false
+    public var buildID: String?
+
+    // Mach-O and PE: the CPU name(s) (`x86_64`, `arm64`; several for a fat Mach-O).
+    public var cpus: [String] = []
+    /// Mach-O file type or PE characteristics, in words.
+    public var formatDetail: String?
+
+    // Scripts
+    public var shebang: Shebang?
+
+    // Go (ELF, Mach-O and PE)
+    public var go: GoFacts?
+
+    public init() {}
+}
+
+/// The facts of a file, and the first problem met while reading them. Each part is read on
+/// its own, so one bad table does not hide the rest.
+public struct FactsResult {
+    public var facts: FileFacts
+    public var error: FormatError?
+    /// The ELF file, when the bytes have an ELF header (kept for rules that need more).
+    public var elf: ELFFile?
+}
+
+public enum FactCollector {
+    /// Reads the facts of a mapped file. `readGo` false skips the Go layer (for speed when no
+    /// enabled rule and no output needs it).
+    public static func collect(_ file: MappedFile, readGo: Bool = true) -> FactsResult {
+        collect(file.view, mode: file.mode & 0o7777, readGo: readGo)
+    }
+
+    public static func collect(_ view: ByteView, mode: UInt32, readGo: Bool = true) -> FactsResult {
+        var f = FileFacts()
+        f.fileBytes = UInt64(view.count)
+        f.mode = mode
+        var firstError: FormatError?
+        func note(_ r: Result<some Any, FormatError>) {
+            if case .failure(let e) = r, firstError == nil { firstError = e }
+        }
+        func attempt<T>(_ body: () throws -> T) -> T? {
+            let r = capture(body)
+            note(r)
+            return try? r.get()
+        }
+
+        switch FormatSniffer.sniff(view) {
+        case .elf:
+            f.format = .elf
+            guard let elf = attempt({ try ELFFile(view) }) else {
+                return FactsResult(facts: f, error: firstError, elf: nil)
+            }
+            let h = elf.header
+            f.bits = h.bits
+            f.endianness = h.order
+            f.machineRaw = h.machine
+            f.machine = h.machine.factName(bits: h.bits, order: h.order)
+            f.type = h.type
+            f.entry = h.entry
+            note(elf.programHeaderResult)
+            f.interpreter = attempt { try elf.interpreter() } ?? nil
+            if let dyn = attempt({ try elf.dynamic() }) ?? nil {
+                f.needed = dyn.needed
+                f.soname = dyn.soname
+                f.rpath = dyn.rpath
+                f.runpath = dyn.runpath
+                f.pieFlag = dyn.flags1.contains(.pie)
+            }
+            f.staticPie = attempt { try elf.isStaticPIE() } ?? false
+            if let needs = attempt({ try elf.versionNeeds() }) {
+                var versions = Set<String>()
+                for n in needs where n.file.hasPrefix("libc.so") || n.file.hasPrefix("libm.so") || n.file.hasPrefix("libpthread")
+                    || n.file.hasPrefix("libdl.so") || n.file.hasPrefix("librt.so") || n.file.hasPrefix("libresolv") || n.file.hasPrefix("ld-linux") {
+                    for v in n.versions where v.hasPrefix("GLIBC_") { versions.insert(v) }
+                }
+                f.glibcVersionsRequired = versions.sorted(by: GlibcVersion.less)
+            }
+            if let sizes = attempt({ try elf.sizeBreakdown() }) {
+                f.debugBytes = sizes.debugBytes
+                f.debugSections = sizes.debugSections
+                f.symtabBytes = sizes.symtabBytes
+            }
+            f.hasSectionHeaders = ((try? elf.sections()) ?? []).isEmpty == false
+            f.buildID = attempt { try elf.gnuBuildID() } ?? nil
+            if readGo { f.go = attempt { try GoReader.read(elf: elf) } ?? nil }
+            return FactsResult(facts: f, error: firstError, elf: elf)
+        case .machO:
+            f.format = .macho
+            if let m = attempt({ try MachOFile(view) }) {
+                f.cpus = [m.cpuName]
+                if readGo { f.go = attempt { try GoReader.read(macho: m) } ?? nil }
+            }
+        case .machOFat:
+            f.format = .macho
+            if let archs = attempt({ try MachOFat.architectures(view) }) {
+                f.cpus = archs.map(\.cpuName)
+                f.formatDetail = "universal binary"
+                if readGo, let first = archs.first,
+                   let slice = attempt({ try view.slice(first.offset, first.size, field: "fat architecture slice") }),
+                   let m = attempt({ try MachOFile(slice) }) {
+                    f.go = attempt { try GoReader.read(macho: m) } ?? nil
+                }
+            }
+        case .pe:
+            f.format = .pe
+            if let p = attempt({ try PEFile(view) }) {
+                f.cpus = [p.machineName]
+                if readGo { f.go = attempt { try GoReader.read(pe: p) } ?? nil }
+            }
+        case .script:
+            f.format = .script
+            f.shebang = Shebang(view)
+        case .archive:
+            f.format = .archive
+        case .unknown:
+            f.format = .unknown
+        }
+        return FactsResult(facts: f, error: firstError, elf: nil)
+    }
+}
+
+/// Orders `GLIBC_2.2.5` before `GLIBC_2.17` before `GLIBC_2.34`.
+public enum GlibcVersion {
+    public static func components(_ v: String) -> [Int] {
+        let digits = v.drop { !$0.isNumber }
+        return digits.split(separator: ".").map { Int($0) ?? 0 }
+    }
+    public static func less(_ a: String, _ b: String) -> Bool {
+        let x = components(a), y = components(b)
+        for (p, q) in zip(x, y) where p != q { return p < q }
+        return x.count < y.count
+    }
+}

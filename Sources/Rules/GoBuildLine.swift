@@ -1,0 +1,114 @@
+import GoBinary
+
+/// The `go build` line that rebuilds a binary with a change, derived from what the binary
+/// recorded about its own build: its GOOS/GOARCH, `-tags`, `-ldflags` (with its `-X` flags),
+/// `-trimpath`, `-buildmode` and main package. Only what must change changes.
+public struct GoBuildLine: Sendable, Hashable {
+    public var env: [(String, String)] = []
+    public var trimpath = false
+    public var buildmode: String?
+    public var tags: [String] = []
+    public var ldflags: String?
+    /// The recorded -ldflags are unknown (a -trimpath build does not record them).
+    public var ldflagsUnknown = false
+    public var package: String = "."
+
+    public static func == (a: GoBuildLine, b: GoBuildLine) -> Bool { a.rendered == b.rendered }
+    public func hash(into h: inout Hasher) { h.combine(rendered) }
+
+    /// The line as recorded in the binary's build info (nil when there is none).
+    public init?(_ go: GoFacts?) {
+        guard let info = go?.buildInfo else { return nil }
+        func s(_ k: String) -> String? { info.setting(k) }
+        for key in ["CGO_ENABLED", "GOOS", "GOARCH", "GOARM", "GO386", "GOAMD64", "GOARM64", "GOMIPS", "GOPPC64", "GOEXPERIMENT"] {
+            guard let v = s(key) else { continue }
+            // Defaults add noise to the line: keep only what differs from the default.
+            if key == "GOAMD64" && v == "v1" { continue }
+            env.append((key, v))
+        }
+        trimpath = s("-trimpath") == "true"
+        if let m = s("-buildmode"), m != "exe" { buildmode = m }
+        if let t = s("-tags"), !t.isEmpty { tags = t.split(separator: ",").map(String.init) }
+        ldflags = s("-ldflags")
+        ldflagsUnknown = trimpath && ldflags == nil
+        package = GoBuildLine.relativePackage(info.path, module: info.main?.path)
+    }
+
+    /// `./cmd/server` for example.com/app/cmd/server in module example.com/app.
+    static func relativePackage(_ path: String?, module: String?) -> String {
+        guard let path, path != "command-line-arguments" else { return "." }
+        guard let module, !module.isEmpty else { return path }
+        if path == module { return "." }
+        if path.hasPrefix(module + "/") { return "./" + path.dropFirst(module.count + 1) }
+        return path
+    }
+
+    public mutating func setEnv(_ key: String, _ value: String) {
+        if let i = env.firstIndex(where: { $0.0 == key }) { env[i].1 = value } else {
+            // CGO_ENABLED, GOOS, GOARCH first, in that order.
+            let order = ["CGO_ENABLED", "GOOS", "GOARCH"]
+            let rank = order.firstIndex(of: key) ?? order.count
+            let at = env.firstIndex { (order.firstIndex(of: $0.0) ?? order.count) > rank } ?? env.count
+            env.insert((key, value), at: at)
+        }
+    }
+
+    public mutating func removeEnv(_ key: String) { env.removeAll { $0.0 == key } }
+
+    public mutating func addTags(_ new: [String]) {
+        for t in new where !tags.contains(t) { tags.append(t) }
+    }
+
+    /// Adds linker flags (each a word like `-s`), keeping existing ones and their order.
+    public mutating func addLdflags(_ words: [String]) {
+        var current = ldflags.map { GoBuildLine.splitFlags($0) } ?? []
+        for w in words where !current.contains(w) { current.append(w) }
+        ldflags = current.joined(separator: " ")
+    }
+
+    /// Splits a -ldflags value into words, keeping quoted groups (`-extldflags "-static"`).
+    static func splitFlags(_ s: String) -> [String] {
+        var out: [String] = []
+        var cur = ""
+        var quote: Character?
+        for ch in s {
+            if let q = quote {
+                cur.append(ch)
+                if ch == q { quote = nil }
+            } else if ch == "\"" || ch == "'" {
+                quote = ch
+                cur.append(ch)
+            } else if ch == " " {
+                if !cur.isEmpty { out.append(cur); cur = "" }
+            } else {
+                cur.append(ch)
+            }
+        }
+        if !cur.isEmpty { out.append(cur) }
+        return out
+    }
+
+    /// The shell line.
+    public var rendered: String {
+        var words = env.map { "\($0.0)=\($0.1)" }
+        words.append("go build")
+        if trimpath { words.append("-trimpath") }
+        if let buildmode { words.append("-buildmode=\(buildmode)") }
+        if !tags.isEmpty { words.append("-tags=\(tags.joined(separator: ","))") }
+        if let ldflags, !ldflags.isEmpty {
+            words.append(ldflags.contains("\"") ? "-ldflags='\(ldflags)'" : "-ldflags=\"\(ldflags)\"")
+        }
+        words.append(package)
+        return words.joined(separator: " ")
+    }
+
+    /// A caveat to print with the line, when the recorded settings are incomplete.
+    public var caveat: String? {
+        ldflagsUnknown ? "this binary was built with -trimpath, which does not record -ldflags: add your own -ldflags (such as -X flags) to this line" : nil
+    }
+
+    /// The rendered line with its caveat, if any.
+    public var withCaveat: String {
+        caveat.map { "\(rendered)   # \($0)" } ?? rendered
+    }
+}

@@ -1,0 +1,99 @@
+import ELFKit
+import GoBinary
+import Targets
+
+public enum Severity: String, Sendable, Comparable, CaseIterable {
+    case info, warning, error
+
+    var rank: Int {
+        switch self {
+        case .info: return 0
+        case .warning: return 1
+        case .error: return 2
+        }
+    }
+
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// An example a rule documents and the test suite runs: a TestBinaries artifact (by manifest
+/// name), a target, and whether the rule fires on it.
+public struct RuleExample: Sendable, Hashable {
+    public var binary: String
+    public var target: String
+    public var fires: Bool
+    public var note: String
+
+    public static func fires(_ binary: String, on target: String = "scratch", _ note: String) -> RuleExample {
+        RuleExample(binary: binary, target: target, fires: true, note: note)
+    }
+
+    public static func silent(_ binary: String, on target: String = "scratch", _ note: String) -> RuleExample {
+        RuleExample(binary: binary, target: target, fires: false, note: note)
+    }
+}
+
+/// Everything a rule says about itself. `explain`, `list-rules`, the SARIF rule table and the
+/// README's table are all rendered from this, never written twice.
+public struct RuleInfo: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var title: String
+    /// One sentence.
+    public var summary: String
+    public var rationale: String
+    public var fixBefore: String
+    public var fixAfter: String
+    public var severity: Severity
+    public var examples: [RuleExample]
+}
+
+/// One finding on one file.
+public struct Finding: Sendable, Hashable {
+    public var rule: String
+    public var name: String
+    public var severity: Severity
+    /// What is wrong, concretely, for this file.
+    public var message: String
+    /// Why it matters (the mechanism), one or two sentences.
+    public var why: String
+    /// The exact change that fixes it (a command, a Dockerfile line).
+    public var fix: String
+
+    public init(_ info: RuleInfo, message: String, why: String, fix: String) {
+        rule = info.id
+        name = info.name
+        severity = info.severity
+        self.message = message
+        self.why = why
+        self.fix = fix
+    }
+}
+
+/// What a rule sees of one file.
+public struct RuleContext {
+    public var path: String
+    public var facts: FileFacts
+    public var elf: ELFFile?
+    public var verdict: StartVerdict
+    public var target: TargetRoot
+    public var platform: Platform
+    /// The file could not be read whole: the first format error.
+    public var error: FormatError?
+
+    public var go: GoFacts? { facts.go }
+    public var containerPath: String { Rules.containerPath(path) }
+}
+
+/// A check: one file per rule, self-describing.
+public protocol Rule {
+    static var info: RuleInfo { get }
+    static func check(_ c: RuleContext) -> [Finding]
+}
+
+extension Rule {
+    /// A finding of this rule.
+    static func finding(_ message: String, why: String, fix: String) -> Finding {
+        Finding(info, message: message, why: why, fix: fix)
+    }
+}

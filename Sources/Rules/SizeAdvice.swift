@@ -1,0 +1,32 @@
+import GoBinary
+import Targets
+
+/// Shared wording for the size rules (SE400–SE402).
+enum SizeAdvice {
+    static func mb(_ bytes: UInt64) -> String {
+        let tenths = (bytes * 10 + 524_288) / 1_048_576
+        return "\(tenths / 10).\(tenths % 10) MB"
+    }
+
+    static func percent(_ part: UInt64, of whole: UInt64) -> String {
+        whole == 0 ? "0%" : "\((part * 100 + whole / 2) / whole)%"
+    }
+
+    /// True when the Go version makes `-s` imply `-w` (Go 1.22 and later).
+    static func sImpliesW(_ go: GoFacts?) -> Bool {
+        guard let v = go?.buildInfo?.versionNumbers else { return false }
+        return v.major > 1 || (v.major == 1 && v.minor >= 22)
+    }
+
+    /// The Go build line with -s (and -w where needed) added, plus the expected size.
+    static func stripLine(_ c: RuleContext) -> String? {
+        guard var line = GoBuildLine(c.go) else { return nil }
+        line.addLdflags(sImpliesW(c.go) ? ["-s"] : ["-s", "-w"])
+        return line.withCaveat
+    }
+
+    static func after(_ c: RuleContext) -> String {
+        let after = c.facts.fileBytes &- c.facts.debugBytes &- c.facts.symtabBytes
+        return "about \(mb(after)) instead of \(mb(c.facts.fileBytes))"
+    }
+}

@@ -1,0 +1,225 @@
+import ELFKit
+import Targets
+
+/// Will the file start when a container runtime execs it in the target? Modelled on what the
+/// kernel (fs/exec.c, fs/binfmt_elf.c load_elf_binary, fs/binfmt_script.c) and then the
+/// dynamic loader do, in their order: the first failure is the one `docker run` prints.
+public struct StartVerdict: Sendable, Hashable {
+    public enum Stage: String, Sendable { case kernel, loader }
+
+    /// Why it will not start (or nil when it will).
+    public enum Cause: Sendable, Hashable {
+        case notExecutable
+        case emptyFile
+        case notELF(FileFormat)
+        case malformed(String)
+        case wrongArchitecture
+        case notAProgram
+        case missingInterpreter(String)
+        case scriptInterpreterMissing(String)
+        case scriptLineUnreadable
+        case missingLibrary(String)
+        case interpreterWrongFormat(String)
+        case truncatedSegments
+        case noEntryPoint
+    }
+
+    public var ok: Bool
+    public var stage: Stage?
+    /// `ENOENT`, `ENOEXEC`, `EACCES`, `EIO`, or nil.
+    public var errno: String?
+    /// The line the container runtime prints (runc wording), or nil when the program starts.
+    public var message: String?
+    /// One sentence on why, naming the file, path or field involved.
+    public var reason: String
+    public var cause: Cause?
+
+    public static func starts(_ reason: String) -> StartVerdict {
+        StartVerdict(ok: true, stage: nil, errno: nil, message: nil, reason: reason, cause: nil)
+    }
+}
+
+/// The path a file will have inside the image, as runc prints it: `./main` → `/main`,
+/// `dist/main` → `/dist/main`.
+public func containerPath(_ path: String) -> String {
+    if path.hasPrefix("/") { return path }
+    var p = Substring(path)
+    while p.hasPrefix("./") { p = p.dropFirst(2) }
+    return "/" + p
+}
+
+public enum StartPredictor {
+    /// runc's wording for a failed execve (`exec /main: no such file or directory`).
+    static func execMessage(_ path: String, _ errno: String) -> String {
+        let text: String
+        switch errno {
+        case "ENOENT": text = "no such file or directory"
+        case "ENOEXEC": text = "exec format error"
+        case "EACCES": text = "permission denied"
+        case "EIO": text = "input/output error"
+        case "ELOOP": text = "too many levels of symbolic links"
+        default: text = errno
+        }
+        return "exec \(containerPath(path)): \(text)"
+    }
+
+    static func kernelFailure(_ path: String, _ errno: String, _ cause: StartVerdict.Cause, _ reason: String) -> StartVerdict {
+        StartVerdict(ok: false, stage: .kernel, errno: errno, message: execMessage(path, errno), reason: reason, cause: cause)
+    }
+
+    /// Predicts the start of the file at `path` with `facts` (and its ELF view, when it has
+    /// one) in `target` on `platform`.
+    public static func predict(path: String, facts f: FileFacts, elf: ELFFile?, target: TargetRoot, platform: Platform) -> StartVerdict {
+        // fs/exec.c: the file must be executable (root too needs one x bit).
+        if !f.executable {
+            return kernelFailure(path, "EACCES", .notExecutable,
+                                 "the file has no execute permission (mode \(octal(f.mode))); execve refuses it before reading a byte")
+        }
+        if f.fileBytes == 0 {
+            return kernelFailure(path, "ENOEXEC", .emptyFile, "the file is empty; no binary format handler accepts it")
+        }
+        switch f.format {
+        case .elf:
+            return predictELF(path: path, facts: f, elf: elf, target: target, platform: platform)
+        case .script:
+            return predictScript(path: path, facts: f, target: target, platform: platform)
+        case .macho, .pe, .archive, .unknown:
+            let what: String
+            switch f.format {
+            case .macho: what = "a Mach-O file (macOS\(f.cpus.isEmpty ? "" : ", \(f.cpus.joined(separator: "+"))"))"
+            case .pe: what = "a PE file (Windows\(f.cpus.isEmpty ? "" : ", \(f.cpus.joined(separator: "+"))"))"
+            case .archive: what = "an ar archive (a static library, not a program)"
+            default: what = "neither ELF nor a #! script"
+            }
+            return kernelFailure(path, "ENOEXEC", .notELF(f.format), "the file is \(what); a Linux kernel executes only ELF and #! scripts")
+        }
+    }
+
+    static func predictELF(path: String, facts f: FileFacts, elf: ELFFile?, target: TargetRoot, platform: Platform) -> StartVerdict {
+        guard let elf else {
+            // The ELF magic is there but the header is unusable (bad class or data, truncated):
+            // the kernel's checks read zeros or garbage and refuse the file.
+            return kernelFailure(path, "ENOEXEC", .malformed("header"), "the ELF header is truncated or invalid, so the kernel rejects the file")
+        }
+        let h = elf.header
+        // load_elf_binary: type, then arch (machine with the class and byte order it implies).
+        guard h.type == .exec || h.type == .dyn else {
+            return kernelFailure(path, "ENOEXEC", .notAProgram,
+                                 "the ELF type is \(h.type == .rel ? "a relocatable object (.o)" : h.type == .core ? "a core dump" : "e_type \(h.type)"); only ET_EXEC and ET_DYN files can be executed")
+        }
+        guard platform.canExecute(machine: h.machine, bits: h.bits, order: h.order) else {
+            return kernelFailure(path, "ENOEXEC", .wrongArchitecture,
+                                 "the file is \(f.machine ?? "?") (ELF\(h.bits), \(h.order)-endian) and a \(platform) kernel does not execute that")
+        }
+        // load_elf_phdrs: e_phentsize must match and the table must be 1..4096 bytes, read whole.
+        let phdrs: [ProgramHeader]
+        switch elf.programHeaderResult {
+        case .success(let p): phdrs = p
+        case .failure(let e):
+            return kernelFailure(path, "ENOEXEC", .malformed(e.description), "the kernel cannot read the program headers: \(e.description)")
+        }
+        let tableSize = phdrs.count * h.programHeaderSize
+        if phdrs.isEmpty || tableSize > 65536 || tableSize > 4096 {
+            return kernelFailure(path, "ENOEXEC", .malformed("e_phnum"),
+                                 "the program header table (\(phdrs.count) entries, \(tableSize) bytes) is \(phdrs.isEmpty ? "empty" : "larger than the kernel's limit of one page")")
+        }
+        // PT_INTERP: size 2..PATH_MAX, read whole (short read = EIO), NUL-terminated.
+        if let p = phdrs.first(where: { $0.type == .interp }) {
+            if p.filesz < 2 || p.filesz > 4096 {
+                return kernelFailure(path, "ENOEXEC", .malformed("PT_INTERP"), "the PT_INTERP segment has an impossible size (\(p.filesz) bytes)")
+            }
+            guard elf.view.contains(p.offset, p.filesz) else {
+                return kernelFailure(path, "EIO", .malformed("PT_INTERP"),
+                                     "the PT_INTERP segment (\(p.filesz) bytes at \(hex(p.offset))) lies past the end of the file (\(f.fileBytes) bytes): the file is truncated")
+            }
+            guard let interp = f.interpreter else {
+                return kernelFailure(path, "ENOEXEC", .malformed("PT_INTERP"), "the PT_INTERP path is not NUL-terminated")
+            }
+            guard target.fileExists(interp) else {
+                let libs = f.needed.isEmpty ? "" : " (it would then load \(f.needed.joined(separator: ", ")))"
+                return kernelFailure(path, "ENOENT", .missingInterpreter(interp),
+                                     "the ELF interpreter \(interp) named in PT_INTERP does not exist in \(target.name)\(libs); the kernel reports the missing interpreter as if the program itself were missing")
+            }
+            if let libc = target.libc, let mismatch = libcMismatch(interp, libc) {
+                return StartVerdict(ok: false, stage: .loader, errno: nil,
+                                    message: "\(containerPath(path)): \(mismatch)", reason: mismatch, cause: .interpreterWrongFormat(interp))
+            }
+            // The loader: every DT_NEEDED on RPATH/RUNPATH and the default path.
+            for lib in f.needed where LibraryResolver.find(lib, facts: f, in: target) == nil {
+                return StartVerdict(
+                    ok: false, stage: .loader, errno: nil,
+                    message: "\(containerPath(path)): error while loading shared libraries: \(lib): cannot open shared object file: No such file or directory",
+                    reason: "the loader \(interp) starts, then cannot find \(lib) (DT_NEEDED) in \(target.name)", cause: .missingLibrary(lib))
+            }
+        }
+        // Segments that claim file bytes past the end: execve succeeds, the first touch of a
+        // missing page raises SIGBUS.
+        if let p = phdrs.first(where: { $0.type == .load && !elf.view.contains($0.offset, $0.filesz) }) {
+            return StartVerdict(ok: false, stage: .kernel, errno: nil,
+                                message: "\(containerPath(path)) is killed by SIGBUS as it starts (exit code 135)",
+                                reason: "a PT_LOAD segment (\(p.filesz) bytes at \(hex(p.offset))) lies past the end of the file (\(f.fileBytes) bytes): the file is truncated",
+                                cause: .truncatedSegments)
+        }
+        if h.entry == 0 && f.interpreter == nil {
+            return StartVerdict(ok: false, stage: .kernel, errno: nil,
+                                message: "\(containerPath(path)) is killed by SIGSEGV as it starts (exit code 139)",
+                                reason: "the file has no entry point (e_entry is 0) and no interpreter: it is \(f.soname != nil ? "a shared library (\(f.soname ?? ""))" : "not a program"), so execution jumps to address 0",
+                                cause: .noEntryPoint)
+        }
+        if let interp = f.interpreter {
+            return .starts("the interpreter \(interp) and \(f.needed.isEmpty ? "no libraries" : f.needed.joined(separator: ", ")) are present in \(target.name)")
+        }
+        return .starts(f.staticPie ? "a static PIE: no interpreter, no libraries" : "statically linked: no interpreter, no libraries")
+    }
+
+    /// A musl loader where glibc is, or the reverse.
+    static func libcMismatch(_ interp: String, _ libc: Libc) -> String? {
+        let musl = interp.contains("ld-musl")
+        switch (musl, libc.kind) {
+        case (true, .glibc): return "the musl loader \(interp) runs, but the target's libraries are glibc's"
+        case (false, .musl) where interp.contains("ld-linux"): return "the glibc loader \(interp) is present but the target's libraries are musl's"
+        default: return nil
+        }
+    }
+
+    static func predictScript(path: String, facts f: FileFacts, target: TargetRoot, platform: Platform) -> StartVerdict {
+        guard let sb = f.shebang, !sb.truncated else {
+            return kernelFailure(path, "ENOEXEC", .scriptLineUnreadable,
+                                 "the #! line names no interpreter the kernel can read (empty, or longer than the kernel's 256-byte buffer)")
+        }
+        let shown = sb.interpreter.replacingCR
+        if sb.interpreter.hasSuffix("\r") {
+            return kernelFailure(path, "ENOENT", .scriptInterpreterMissing(sb.interpreter),
+                                 "the #! line ends in CR LF, so the kernel looks for an interpreter named \"\(shown)\" (with a carriage return), which exists nowhere")
+        }
+        guard target.fileExists(sb.interpreter) else {
+            return kernelFailure(path, "ENOENT", .scriptInterpreterMissing(sb.interpreter),
+                                 "the script's interpreter \(sb.interpreter) (from its #! line) does not exist in \(target.name)")
+        }
+        return .starts("the script's interpreter \(sb.interpreter) is present in \(target.name)")
+    }
+
+    static func octal(_ mode: UInt32) -> String {
+        let s = String(mode & 0o7777, radix: 8)
+        return String(repeating: "0", count: max(0, 4 - s.count)) + s
+    }
+}
+
+/// Finds a DT_NEEDED library the way ld.so does: DT_RPATH (only without DT_RUNPATH), then
+/// DT_RUNPATH, then the system's search path (ld.so.cache and default directories).
+public enum LibraryResolver {
+    public static func find(_ lib: String, facts f: FileFacts, in target: TargetRoot) -> String? {
+        if lib.contains("/") { return target.fileExists(lib) ? lib : nil }
+        let origin = "/"  // $ORIGIN: the directory the binary is copied to is unknown; assume /.
+        let expand: (String) -> String = { $0.replacingAll("${ORIGIN}", with: origin).replacingAll("$ORIGIN", with: origin) }
+        var dirs: [String] = []
+        if f.runpath.isEmpty { dirs += f.rpath.map(expand) }
+        dirs += f.runpath.map(expand)
+        dirs += target.librarySearchPath
+        return target.find(library: lib, in: dirs.filter { !$0.isEmpty })
+    }
+}
+
+extension String {
+    var replacingCR: String { replacingAll("\r", with: "\\r") }
+}

@@ -1,0 +1,235 @@
+import ArgumentParser
+import CrossCheck
+import ELFKit
+import Render
+import Rules
+import Targets
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+let toolVersion = "0.1.0"
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, sarif, github
+}
+
+enum FailOn: String, ExpressibleByArgument, CaseIterable {
+    case error, warning, info, never
+}
+
+struct StaticCheckELF: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "staticcheck-elf",
+        abstract: "Will this binary start in a FROM scratch container, what will it need, and what to change.",
+        discussion: "Reads ELF executables (Go binaries first) without running them. Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 an input could not be read or parsed, 64 usage error.",
+        version: toolVersion,
+        subcommands: [Check.self, Inspect.self, Explain.self, ListRules.self],
+        defaultSubcommand: Check.self)
+}
+
+/// Writes to standard output in one call.
+func emit(_ s: String) {
+    fputs(s, stdout)
+    fflush(stdout)
+}
+
+func warn(_ s: String) {
+    fputs(s.hasSuffix("\n") ? s : s + "\n", stderr)
+}
+
+/// Colour on a terminal, never when NO_COLOR is set (no-color.org) or TERM is dumb.
+func useColor() -> Bool {
+    if let v = getenv("NO_COLOR"), v.pointee != 0 { return false }
+    if let t = getenv("TERM"), String(cString: t) == "dumb" { return false }
+    return isatty(STDOUT_FILENO) != 0
+}
+
+func parseRuleList(_ values: [String]) throws -> [String] {
+    var out: [String] = []
+    for v in values {
+        for part in v.split(separator: ",") {
+            let id = part.trimmingCharacters
+            guard let info = RuleRegistry.info(id) else {
+                throw ValidationError("unknown rule \(id); `staticcheck-elf list-rules` shows them")
+            }
+            out.append(info.id)
+        }
+    }
+    return out
+}
+
+extension Substring {
+    var trimmingCharacters: String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check files (default): the start verdict, the findings, the fixes.")
+
+    @Option(help: "The image the files will run in: \(TargetProfile.names.joined(separator: ", ")).")
+    var target: String = "scratch"
+
+    @Option(help: "The platform the image runs on (default: the host's), e.g. linux/amd64, linux/arm64.")
+    var platform: String?
+
+    @Option(help: "Output format: text, json, sarif, github.")
+    var format: OutputFormat = .text
+
+    @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit code 1: error, warning, info, never.")
+    var failOn: FailOn = .error
+
+    @Option(parsing: .singleValue, help: "Rules to turn off (RULE[,RULE]).")
+    var disable: [String] = []
+
+    @Option(parsing: .singleValue, help: "Rules to turn on again after --disable (RULE[,RULE]).")
+    var enable: [String] = []
+
+    @Argument(help: "Files or directories (directories are walked).")
+    var paths: [String] = []
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("give at least one file or directory to check, e.g. `staticcheck-elf ./main`") }
+        if let platform, Platform(parsing: platform) == nil {
+            throw ValidationError("unknown platform \(platform); use linux/ARCH with ARCH one of amd64, 386, arm64, arm, riscv64, s390x, ppc64, ppc64le, mips, mipsle, mips64, mips64le, loong64")
+        }
+        if !TargetProfile.names.contains(target) {
+            throw ValidationError("unknown target \(target); choose one of \(TargetProfile.names.joined(separator: ", "))")
+        }
+        _ = try parseRuleList(disable)
+        _ = try parseRuleList(enable)
+    }
+
+    func run() throws {
+        let plat = platform.flatMap(Platform.init(parsing:)) ?? Platform.host
+        guard let profile = TargetProfile.named(target, platform: plat) else { throw ExitCode(64) }
+        let off = Set(try parseRuleList(disable)).subtracting(try parseRuleList(enable))
+        let rules = RuleRegistry.all.filter { !off.contains($0.info.id) }
+        let analyzer = Analyzer(target: profile, platform: plat, enabledRules: rules)
+        var reports: [FileReport] = []
+        for item in InputWalker.expand(paths) {
+            switch item {
+            case .file(let p): reports.append(analyzer.check(path: p))
+            case .unreadable(let p, let why):
+                var r = FileReport(path: p)
+                r.error = why
+                reports.append(r)
+            }
+        }
+        let doc = RunDocument(toolVersion: toolVersion, targetName: profile.name, platform: plat.description, reports: reports)
+        switch format {
+        case .text: emit(TextRenderer(color: useColor()).render(doc))
+        case .json: emit(JSONRenderer.render(doc))
+        case .sarif: emit(SARIFRenderer.render(doc, rules: RuleRegistry.infos))
+        case .github: emit(GitHubRenderer.render(doc))
+        }
+        if format != .text {
+            for r in reports { if let e = r.error { warn("staticcheck-elf: \(e)") } }
+        }
+        throw ExitCode(exitStatus(reports))
+    }
+
+    func exitStatus(_ reports: [FileReport]) -> Int32 {
+        if reports.contains(where: { $0.error != nil }) { return 2 }
+        let threshold: Severity
+        switch failOn {
+        case .never: return 0
+        case .error: threshold = .error
+        case .warning: threshold = .warning
+        case .info: threshold = .info
+        }
+        return reports.contains { $0.findings.contains { $0.severity >= threshold } } ? 1 : 0
+    }
+}
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the facts of files, no verdict.")
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Flag(name: .customLong("cross-check"), help: "Also compare the ELF reader with libelf (needs libelf.so.1 installed).")
+    var crossCheck = false
+
+    @Argument(help: "Files or directories.")
+    var paths: [String] = []
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("give at least one file or directory to inspect") }
+        if format == .sarif || format == .github { throw ValidationError("inspect prints text or json") }
+    }
+
+    func run() throws {
+        if crossCheck, case .failure(let e) = LibelfCrossCheck.load() {
+            warn("staticcheck-elf: --cross-check: \(e)")
+            throw ExitCode(2)
+        }
+        var reports: [FileReport] = []
+        var crossFailed = false
+        var crossText = ""
+        for item in InputWalker.expand(paths) {
+            switch item {
+            case .file(let p):
+                reports.append(Analyzer.inspect(path: p))
+                if crossCheck, reports.last?.facts?.format == .elf {
+                    do {
+                        let r = try LibelfCrossCheck.compare(path: p)
+                        let what = r.compared.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
+                        if r.agrees {
+                            crossText += "\(p): libelf agrees (\(what))\n"
+                        } else {
+                            crossFailed = true
+                            crossText += "\(p): libelf DISAGREES on \(r.mismatches.count) item(s):\n" + r.mismatches.map { "  \($0)\n" }.joined()
+                        }
+                    } catch {
+                        crossFailed = true
+                        crossText += "\(p): cross-check failed: \(error)\n"
+                    }
+                }
+            case .unreadable(let p, let why):
+                var r = FileReport(path: p)
+                r.error = why
+                reports.append(r)
+            }
+        }
+        let doc = RunDocument(toolVersion: toolVersion, targetName: "", platform: "", reports: reports)
+        switch format {
+        case .json: emit(JSONRenderer.render(doc, includeVerdict: false))
+        default: emit(TextRenderer(color: useColor()).renderFacts(reports))
+        }
+        if !crossText.isEmpty { (format == .json ? warn : emit)(crossText) }
+        if reports.contains(where: { $0.error != nil }) { throw ExitCode(2) }
+        if crossFailed { throw ExitCode(1) }
+    }
+}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Explain a rule (like `staticcheck -explain`).")
+
+    @Argument(help: "A rule ID (SE101) or name (missing-interpreter).")
+    var rule: String
+
+    func run() throws {
+        guard let info = RuleRegistry.info(rule) else {
+            throw ValidationError("unknown rule \(rule); `staticcheck-elf list-rules` shows them")
+        }
+        emit(TextRenderer(color: useColor()).explain(info))
+    }
+}
+
+struct ListRules: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list-rules", abstract: "List every rule.")
+
+    func run() throws {
+        emit(TextRenderer(color: false).listRules(RuleRegistry.infos))
+    }
+}
+
+StaticCheckELF.main()

@@ -1,0 +1,154 @@
+import ELFKit
+
+/// A built-in description of a base image, as data: the files and directories it holds for a
+/// platform, its C library and the loader's search path. Rules never branch on a profile's name;
+/// they ask `TargetRoot` questions that this data answers.
+public struct TargetProfile: TargetRoot, Hashable {
+    public var name: String
+    /// One line saying what the image is.
+    public var summary: String
+    /// Where the contents were taken from.
+    public var source: String
+    public var files: Set<String>
+    public var directories: Set<String>
+    public var libc: Libc?
+    public var librarySearchPath: [String]
+
+    public func fileExists(_ path: String) -> Bool { files.contains(path) }
+    public func directoryExists(_ path: String) -> Bool { directories.contains(path) || path == "/" }
+}
+
+/// The raw profile data, with `{triple}` (the Debian multiarch triple), `{ldso}` (the glibc
+/// loader path) and `{musl}` (the musl loader path) filled in per platform.
+struct ProfileData {
+    var name: String
+    var summary: String
+    var source: String
+    var files: [String]
+    var directories: [String]
+    var libc: Libc?
+    var librarySearchPath: [String]
+}
+
+extension TargetProfile {
+    /// Names accepted by `--target`, in the order `list` prints them.
+    public static let names = profileData.map(\.name)
+
+    /// The profile for `name` on `platform`, or nil for an unknown name.
+    public static func named(_ name: String, platform: Platform) -> TargetProfile? {
+        guard let d = profileData.first(where: { $0.name == name }) else { return nil }
+        let arch = PlatformPaths(platform)
+        func fill(_ s: String) -> String {
+            s.replacingAll("{triple}", with: arch.triple)
+                .replacingAll("{ldso}", with: arch.glibcLoader)
+                .replacingAll("{musl}", with: arch.muslLoader)
+                .replacingAll("{muslarch}", with: arch.muslArch)
+        }
+        var dirs = Set(d.directories.map(fill))
+        // Every parent directory of a file exists too.
+        for f in d.files.map(fill) {
+            var p = Substring(f)
+            while let slash = p.lastIndex(of: "/"), slash != p.startIndex {
+                p = p[..<slash]
+                dirs.insert(String(p))
+            }
+        }
+        return TargetProfile(name: d.name, summary: d.summary, source: d.source, files: Set(d.files.map(fill)),
+                             directories: dirs, libc: d.libc, librarySearchPath: d.librarySearchPath.map(fill))
+    }
+}
+
+/// Per-platform paths that profiles are written in terms of.
+struct PlatformPaths {
+    var triple: String
+    var glibcLoader: String
+    var muslLoader: String
+    var muslArch: String
+
+    init(_ p: Platform) {
+        switch p.architecture {
+        case "arm64":
+            triple = "aarch64-linux-gnu"; glibcLoader = "/lib/ld-linux-aarch64.so.1"; muslArch = "aarch64"
+        case "386":
+            triple = "i386-linux-gnu"; glibcLoader = "/lib/ld-linux.so.2"; muslArch = "x86"
+        case "arm":
+            triple = "arm-linux-gnueabihf"; glibcLoader = "/lib/ld-linux-armhf.so.3"; muslArch = "armhf"
+        case "s390x":
+            triple = "s390x-linux-gnu"; glibcLoader = "/lib/ld64.so.1"; muslArch = "s390x"
+        case "ppc64le":
+            triple = "powerpc64le-linux-gnu"; glibcLoader = "/lib64/ld64.so.2"; muslArch = "powerpc64le"
+        case "riscv64":
+            triple = "riscv64-linux-gnu"; glibcLoader = "/lib/ld-linux-riscv64-lp64d.so.1"; muslArch = "riscv64"
+        default:
+            triple = "x86_64-linux-gnu"; glibcLoader = "/lib64/ld-linux-x86-64.so.2"; muslArch = "x86_64"
+        }
+        muslLoader = "/lib/ld-musl-\(muslArch).so.1"
+    }
+}
+
+/// What Go reads at run time, per the golang/go sources (see docs/GO-BINARIES.md):
+/// crypto/x509 root_linux.go, time/zoneinfo_unix.go, os/user (pure Go), os.TempDir.
+private let caBundle = ["/etc/ssl/certs/ca-certificates.crt"]
+private let zoneinfo = ["/usr/share/zoneinfo", "/usr/share/zoneinfo/Europe", "/usr/share/zoneinfo/America"]
+private let zoneFiles = ["/usr/share/zoneinfo/UTC", "/usr/share/zoneinfo/Europe/Paris", "/usr/share/zoneinfo/America/New_York"]
+private let users = ["/etc/passwd", "/etc/group"]
+private let glibcLibs = ["libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1", "libresolv.so.2",
+                         "libnss_files.so.2", "libnss_dns.so.2", "libutil.so.1", "libanl.so.1"]
+private func inLib(_ libs: [String]) -> [String] { libs.map { "/lib/{triple}/" + $0 } + libs.map { "/usr/lib/{triple}/" + $0 } }
+private let debianSearchPath = ["/lib/{triple}", "/usr/lib/{triple}", "/lib", "/usr/lib"]
+
+let profileData: [ProfileData] = [
+    ProfileData(
+        name: "scratch",
+        summary: "the empty image: nothing but the files you COPY in",
+        source: "Docker's reserved empty image (docs.docker.com: 'FROM scratch')",
+        files: [], directories: [], libc: nil, librarySearchPath: []),
+    ProfileData(
+        name: "distroless-static",
+        summary: "gcr.io/distroless/static-debian12: CA certificates, tzdata, /etc/passwd and /etc/group, /tmp; no libc, no shell",
+        source: "GoogleContainerTools/distroless base/README.md (static: ca-certificates, passwd entries for root/nonroot/nobody, /tmp, tzdata)",
+        files: caBundle + zoneFiles + users + ["/etc/nsswitch.conf", "/etc/os-release"],
+        directories: zoneinfo + ["/tmp", "/etc/ssl/certs", "/home/nonroot"],
+        libc: nil, librarySearchPath: []),
+    ProfileData(
+        name: "distroless-base",
+        summary: "gcr.io/distroless/base-debian12: distroless-static plus glibc 2.36, libssl and openssl",
+        source: "GoogleContainerTools/distroless base/README.md; glibc of Debian 12 (2.36)",
+        files: caBundle + zoneFiles + users + ["/etc/nsswitch.conf", "/etc/os-release", "{ldso}"]
+            + inLib(glibcLibs + ["libssl.so.3", "libcrypto.so.3"]),
+        directories: zoneinfo + ["/tmp", "/etc/ssl/certs", "/home/nonroot"],
+        libc: Libc(.glibc, "2.36"), librarySearchPath: debianSearchPath),
+    ProfileData(
+        name: "distroless-cc",
+        summary: "gcr.io/distroless/cc-debian12: distroless-base plus libgcc_s, libstdc++ and libgomp",
+        source: "GoogleContainerTools/distroless cc/README.md; glibc of Debian 12 (2.36)",
+        files: caBundle + zoneFiles + users + ["/etc/nsswitch.conf", "/etc/os-release", "{ldso}"]
+            + inLib(glibcLibs + ["libssl.so.3", "libcrypto.so.3", "libgcc_s.so.1", "libstdc++.so.6", "libgomp.so.1"]),
+        directories: zoneinfo + ["/tmp", "/etc/ssl/certs", "/home/nonroot"],
+        libc: Libc(.glibc, "2.36"), librarySearchPath: debianSearchPath),
+    ProfileData(
+        name: "alpine",
+        summary: "alpine:3.20: musl 1.2.5 and busybox; CA bundle, /etc/passwd, /tmp; no zoneinfo (tzdata is not installed)",
+        source: "Alpine Linux 3.20 minirootfs (alpine-baselayout, busybox, musl, ca-certificates-bundle, zlib, libssl3)",
+        files: caBundle + users + ["{musl}", "/lib/libc.musl-{muslarch}.so.1", "/lib/libz.so.1", "/lib/libcrypto.so.3", "/lib/libssl.so.3",
+                                    "/bin/sh", "/bin/busybox", "/etc/os-release"],
+        directories: ["/tmp", "/etc/ssl/certs", "/usr/lib", "/lib"],
+        libc: Libc(.musl, "1.2.5"), librarySearchPath: ["/lib", "/usr/local/lib", "/usr/lib"]),
+    ProfileData(
+        name: "debian-slim",
+        summary: "debian:bookworm-slim: glibc 2.36, dash, tzdata, /etc/passwd, /tmp; no CA certificates",
+        source: "Debian 12 bookworm-slim (Priority: required packages; ca-certificates is not among them)",
+        files: zoneFiles + users + ["{ldso}", "/lib64/ld-linux-x86-64.so.2", "/bin/sh", "/bin/dash", "/etc/os-release"]
+            + inLib(glibcLibs + ["libgcc_s.so.1", "libstdc++.so.6", "libz.so.1", "libcrypt.so.1", "libselinux.so.1",
+                                 "libzstd.so.1", "liblzma.so.5", "libbz2.so.1.0", "libtinfo.so.6", "libacl.so.1"]),
+        directories: zoneinfo + ["/tmp", "/etc/ssl/certs"],
+        libc: Libc(.glibc, "2.36"), librarySearchPath: debianSearchPath),
+    ProfileData(
+        name: "busybox",
+        summary: "busybox:glibc: busybox with glibc 2.36 libraries, /etc/passwd, /tmp; no CA bundle, no zoneinfo",
+        source: "docker-library/busybox glibc variant (busybox built against Debian's glibc)",
+        files: users + ["/bin/sh", "/bin/busybox", "{ldso}", "/lib/libc.so.6", "/lib/libm.so.6",
+                        "/lib/libpthread.so.0", "/lib/libresolv.so.2", "/lib/libnss_files.so.2", "/lib/libnss_dns.so.2"],
+        directories: ["/tmp", "/lib"],
+        libc: Libc(.glibc, "2.36"), librarySearchPath: ["/lib", "/usr/lib"]),
+]

@@ -1,0 +1,3 @@
+module example.com/fakesqlite
+
+go 1.19

@@ -1,0 +1,107 @@
+import CrossCheck
+import ELFKit
+import Foundation
+import TestSupport
+import Testing
+
+/// ELF files to compare: every ELF artifact of TestBinaries and a deterministic sample of this
+/// machine's own binaries and libraries (system and Swift toolchain).
+enum Corpus {
+    static func isELF(_ path: String) -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        return (try? h.read(upToCount: 4)).map { [UInt8]($0) == ELFFile.magic } ?? false
+    }
+
+    static let testBinaries: [String] = TestBinaries.all.map(\.path).filter(isELF)
+
+    static let system: [String] = {
+        let dirs = ["/usr/bin", "/usr/sbin", "/usr/lib/x86_64-linux-gnu", "/usr/lib/gcc/x86_64-linux-gnu/12",
+                    "/opt/swift/usr/bin", "/opt/swift/usr/lib/swift/linux", "/usr/lib/go-1.19/pkg/tool/linux_amd64",
+                    "/usr/libexec/gcc/x86_64-linux-gnu/12"]
+        var files: [String] = []
+        let fm = FileManager.default
+        for d in dirs {
+            guard let names = try? fm.contentsOfDirectory(atPath: d) else { continue }
+            for n in names.sorted() {
+                let p = d + "/" + n
+                var isDir: ObjCBool = false
+                guard fm.fileExists(atPath: p, isDirectory: &isDir), !isDir.boolValue else { continue }
+                if let attrs = try? fm.attributesOfItem(atPath: p), attrs[.type] as? FileAttributeType == .typeSymbolicLink { continue }
+                if isELF(p) { files.append(p) }
+            }
+        }
+        // Every 3rd file keeps the run short while covering executables, libraries and objects.
+        return files.enumerated().filter { $0.offset % 3 == 0 }.map(\.element)
+    }()
+}
+
+@Suite struct LibelfDifferentialTests {
+    init() throws {
+        if case .failure(let e) = LibelfCrossCheck.load() {
+            Issue.record("libelf must be installed for the differential tests (make test installs libelf-dev): \(e)")
+        }
+    }
+
+    @Test func agreesOnEveryTestBinary() throws {
+        #expect(Corpus.testBinaries.count >= 40, "TestBinaries has \(Corpus.testBinaries.count) ELF files")
+        for path in Corpus.testBinaries {
+            let r = try LibelfCrossCheck.compare(path: path)
+            #expect(r.agrees, "\(path): \(r.mismatches.prefix(5))")
+        }
+    }
+
+    @Test func agreesOnThisMachinesELFFiles() throws {
+        #expect(Corpus.system.count >= 200, "only \(Corpus.system.count) system ELF files found")
+        var compared = 0
+        for path in Corpus.system {
+            let r = try LibelfCrossCheck.compare(path: path)
+            #expect(r.agrees, "\(path): \(r.mismatches.prefix(5))")
+            compared += 1
+        }
+        #expect(compared == Corpus.system.count)
+    }
+}
+
+/// What `readelf -lhdW` prints for the interpreter and DT_NEEDED.
+struct ReadelfView {
+    var interpreter: String?
+    var needed: [String] = []
+    var soname: String?
+    var runpath: [String] = []
+
+    init(path: String) throws {
+        let out = try run("/usr/bin/readelf", ["-lhdW", path], environment: ["LC_ALL": "C"]).stdout
+        for line in out.split(separator: "\n") {
+            if let r = line.range(of: "[Requesting program interpreter: ") {
+                interpreter = String(line[r.upperBound...].dropLast())
+            } else if line.contains("(NEEDED)"), let v = ReadelfView.bracketed(line) {
+                needed.append(v)
+            } else if line.contains("(SONAME)") {
+                soname = ReadelfView.bracketed(line)
+            } else if line.contains("(RUNPATH)"), let v = ReadelfView.bracketed(line) {
+                runpath = v.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            }
+        }
+    }
+
+    static func bracketed(_ line: Substring) -> String? {
+        guard let a = line.lastIndex(of: "["), let b = line.lastIndex(of: "]"), a < b else { return nil }
+        return String(line[line.index(after: a)..<b])
+    }
+}
+
+@Suite struct ReadelfDifferentialTests {
+    @Test func interpreterAndNeededAgree() throws {
+        for path in Corpus.testBinaries + Corpus.system.enumerated().filter({ $0.offset % 2 == 0 }).map(\.element) {
+            let expected = try ReadelfView(path: path)
+            let file = try MappedFile(path: path)
+            let elf = try ELFFile(file.view)
+            #expect(try elf.interpreter() == expected.interpreter, "\(path)")
+            let dyn = try elf.dynamic()
+            #expect((dyn?.needed ?? []) == expected.needed, "\(path)")
+            #expect(dyn?.soname == expected.soname, "\(path)")
+            #expect((dyn?.runpath ?? []) == expected.runpath, "\(path)")
+        }
+    }
+}

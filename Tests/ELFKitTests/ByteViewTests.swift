@@ -1,0 +1,95 @@
+import ELFKit
+import Testing
+
+@Suite struct ByteViewTests {
+    @Test func readsBothByteOrders() throws {
+        let v = ByteView(copying: [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08])
+        #expect(try v.u16(0, .little, field: "x") == 0x0201)
+        #expect(try v.u16(0, .big, field: "x") == 0x0102)
+        #expect(try v.u32(4, .big, field: "x") == 0x0506_0708)
+        #expect(try v.u64(0, .little, field: "x") == 0x0807_0605_0403_0201)
+        #expect(try v.word(0, size: 4, .little, field: "x") == 0x0403_0201)
+    }
+
+    @Test func outOfRangeReadsNameTheOffsetAndField() {
+        let v = ByteView(copying: [1, 2, 3])
+        do {
+            _ = try v.u32(1, .little, field: "e_phoff")
+            Issue.record("expected an error")
+        } catch let e as FormatError {
+            #expect(e.field == "e_phoff")
+            #expect(e.offset == 1)
+            #expect(e.description.contains("0x1"))
+            #expect(e.description.contains("size 3"))
+        } catch { Issue.record("unexpected \(error)") }
+    }
+
+    @Test func overflowingRangesAreErrorsNotTraps() {
+        let v = ByteView(copying: [0, 0, 0, 0])
+        #expect(throws: FormatError.self) { try v.slice(UInt64.max - 1, 4, field: "x") }
+        #expect(throws: FormatError.self) { try v.slice(2, UInt64.max, field: "x") }
+        #expect(!v.contains(UInt64.max, 2))
+    }
+
+    @Test func cStringsMustBeTerminatedInside() throws {
+        let v = ByteView(copying: Array("abc\0de".utf8))
+        #expect(try v.cString(0, field: "s") == "abc")
+        #expect(try v.cString(4 - 1, field: "s") == "")
+        #expect(throws: FormatError.self) { try v.cString(4, field: "unterminated") }
+        #expect(throws: FormatError.self) { try v.cString(99, field: "past end") }
+    }
+
+    @Test func slicesReportFileOffsets() throws {
+        let v = ByteView(copying: Array(repeating: 0, count: 32))
+        let s = try v.slice(16, 8, field: "inner")
+        do {
+            _ = try s.u32(6, .little, field: "deep")
+            Issue.record("expected an error")
+        } catch let e as FormatError {
+            #expect(e.offset == 22)
+        }
+    }
+
+    @Test func patternSearchHonoursAlignment() {
+        var bytes = Array(repeating: UInt8(0), count: 64)
+        bytes[17] = 0xff; bytes[18] = 0x20
+        bytes[32] = 0xff; bytes[33] = 0x20
+        let v = ByteView(copying: bytes)
+        #expect(v.firstOffset(of: [0xff, 0x20]) == 17)
+        #expect(v.firstOffset(of: [0xff, 0x20], alignment: 16) == 32)
+        #expect(v.firstOffset(of: [0xff, 0x21]) == nil)
+    }
+}
+
+@Suite struct ShebangTests {
+    func parse(_ s: String) -> Shebang? { Shebang(ByteView(copying: Array(s.utf8))) }
+
+    @Test func interpreterAndArgument() throws {
+        let s = try #require(parse("#!/bin/sh -e\necho hi\n"))
+        #expect(s.interpreter == "/bin/sh")
+        #expect(s.argument == "-e")
+        #expect(!s.hasCarriageReturn)
+        #expect(!s.truncated)
+    }
+
+    @Test func carriageReturnStaysInTheInterpreterPath() throws {
+        let s = try #require(parse("#!/bin/sh\r\necho hi\r\n"))
+        #expect(s.interpreter == "/bin/sh\r")
+        #expect(s.hasCarriageReturn)
+    }
+
+    @Test func blanksAfterHashBangAndEnv() throws {
+        let s = try #require(parse("#! \t/usr/bin/env python3\n"))
+        #expect(s.interpreter == "/usr/bin/env")
+        #expect(s.argument == "python3")
+    }
+
+    @Test func overlongLineWithoutEndIsTruncated() throws {
+        let s = try #require(parse("#!/" + String(repeating: "a", count: 300)))
+        #expect(s.truncated)
+        let short = try #require(parse("#!/bin/sh"))
+        #expect(!short.truncated, "a short file without newline is fine: the kernel's buffer is zero-padded")
+        #expect(parse("#") == nil)
+        #expect(try #require(parse("#!\n")).truncated, "no interpreter at all")
+    }
+}

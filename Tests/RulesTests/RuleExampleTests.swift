@@ -1,0 +1,91 @@
+import ELFKit
+import Foundation
+import Rules
+import Targets
+import TestSupport
+import Testing
+
+let amd64 = Platform(architecture: "amd64")
+
+func analyzer(_ target: String, platform: Platform = amd64) -> Analyzer {
+    guard let profile = TargetProfile.named(target, platform: platform) else { fatalError("no profile \(target)") }
+    return Analyzer(target: profile, platform: platform)
+}
+
+struct ExampleCase: CustomStringConvertible, Sendable {
+    var info: RuleInfo
+    var example: RuleExample
+    var description: String { "\(info.id) \(example.fires ? "fires on" : "silent on") \(example.binary) (\(example.target))" }
+}
+
+let allExamples: [ExampleCase] = RuleRegistry.infos.flatMap { info in info.examples.map { ExampleCase(info: info, example: $0) } }
+
+@Suite struct RuleExampleTests {
+    /// Each rule's documented examples, run on the real TestBinaries artifacts.
+    @Test(arguments: allExamples)
+    func example(_ c: ExampleCase) throws {
+        let report = analyzer(c.example.target).check(path: TestBinaries.named(c.example.binary).path)
+        let fired = report.findings.filter { $0.rule == c.info.id }
+        if c.example.fires {
+            #expect(!fired.isEmpty, "\(c): findings were \(report.findings.map(\.rule))")
+            for f in fired {
+                #expect(!f.message.isEmpty && !f.fix.isEmpty && !f.why.isEmpty)
+                #expect(f.severity == c.info.severity)
+            }
+        } else {
+            #expect(fired.isEmpty, "\(c): \(fired.map(\.message))")
+        }
+    }
+
+    @Test func everyRuleHasFiringAndSilentExamples() {
+        for info in RuleRegistry.infos {
+            #expect(info.examples.contains { $0.fires } || info.id == "SE106", "\(info.id) has no firing example")
+            #expect(info.examples.contains { !$0.fires }, "\(info.id) has no silent example")
+            #expect(info.summary.hasSuffix(".") || info.summary.hasSuffix("`."), "\(info.id) summary is one sentence")
+        }
+    }
+
+    @Test func idsAndNamesAreUniqueAndOrdered() {
+        let ids = RuleRegistry.infos.map(\.id)
+        #expect(Set(ids).count == ids.count)
+        #expect(ids == ids.sorted())
+        #expect(Set(RuleRegistry.infos.map(\.name)).count == ids.count)
+    }
+
+    /// Adding a rule is one file in Sources/Rules/Checks: this fails when a rule file's type is
+    /// not in the registry.
+    @Test func everyRuleFileIsRegistered() throws {
+        let dir = TestPaths.repo.appendingPathComponent("Sources/Rules/Checks")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("SE") && $0.hasSuffix(".swift") }
+        let registered = Set(RuleRegistry.all.map { String(describing: $0) })
+        for f in files {
+            #expect(registered.contains(String(f.dropLast(6))), "\(f) is not in RuleRegistry.all")
+        }
+        #expect(files.count == RuleRegistry.all.count)
+    }
+
+    /// The issue's headline: a cgo-built net/http server on scratch.
+    @Test func cgoServerOnScratch() throws {
+        let path = TestBinaries.named("go/server-cgo1").path
+        let r = analyzer("scratch").check(path: path)
+        let v = try #require(r.start)
+        #expect(!v.ok)
+        #expect(v.stage == .kernel)
+        #expect(v.errno == "ENOENT")
+        #expect(v.message == "exec \(path): no such file or directory")
+        #expect(v.reason.contains("/lib64/ld-linux-x86-64.so.2"))
+        let ids = r.findings.map(\.rule)
+        #expect(ids.contains("SE101") && ids.contains("SE200"))
+        let se200 = try #require(r.findings.first { $0.rule == "SE200" })
+        #expect(se200.message.contains("net"))
+        #expect(se200.fix.contains("CGO_ENABLED=0"))
+        #expect(se200.fix.contains("GOOS=linux GOARCH=amd64"))
+        #expect(se200.fix.contains("./cmd/server"))
+    }
+
+    @Test func containerPaths() {
+        #expect(containerPath("./main") == "/main")
+        #expect(containerPath("dist/main") == "/dist/main")
+        #expect(containerPath("/app/main") == "/app/main")
+    }
+}
