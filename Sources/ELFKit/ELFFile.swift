@@ -574,16 +574,18 @@ public final class ELFFile {
                 let namesz = UInt64(try c.u32("n_namesz")), descsz = UInt64(try c.u32("n_descsz")), type = try c.u32("n_type")
                 let nameBytes = try region.slice(off + 12, namesz, field: "note name")
                 let name = String(decoding: nameBytes.bytes.prefix { $0 != 0 }, as: UTF8.self)
-                let descOff = off + 12 + align4(namesz, align)
+                // gABI: the descriptor and the next note start at the next `align` boundary
+                // from the note's start (binutils' readelf computes the same).
+                let descOff = off + alignUp(12 + namesz, align)
                 let desc = try region.slice(descOff, descsz, field: "note descriptor")
                 out.append(Note(name: name, type: type, desc: desc))
-                off = descOff + align4(descsz, align)
+                off = alignUp(descOff + descsz, align)
             }
         }
         return out
     }
 
-    private func align4(_ v: UInt64, _ a: UInt64) -> UInt64 { (v + a - 1) / a * a }
+    private func alignUp(_ v: UInt64, _ a: UInt64) -> UInt64 { (v &+ a &- 1) / a * a }
 
     /// The GNU build ID (NT_GNU_BUILD_ID) as lowercase hex.
     public func gnuBuildID() throws -> String? {
@@ -610,6 +612,11 @@ public final class ELFFile {
     public func sizeBreakdown() throws -> SizeBreakdown {
         var b = SizeBreakdown()
         for s in try sections() where s.hasFileBytes {
+            let counted = s.name.hasPrefix(".debug_") || s.name.hasPrefix(".zdebug_") || s.name == ".symtab" || s.name == ".strtab" || s.type == .symtab
+            if counted, !view.contains(s.offset, s.size) {
+                throw FormatError(offset: s.headerOffset, field: "section \(s.index) (\(s.name))", value: "\(s.size) bytes at \(hex(s.offset))",
+                                  problem: "extends past end of file (size \(view.count))")
+            }
             if s.name.hasPrefix(".debug_") || s.name.hasPrefix(".zdebug_") {
                 b.debugBytes &+= s.size
                 b.debugSections.append(s.name)

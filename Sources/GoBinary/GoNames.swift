@@ -37,6 +37,15 @@ public enum GoNames {
                   n[3] == UInt8(ascii: "e"), n[4] == UInt8(ascii: ":") || n[4] == UInt8(ascii: ".") {
             return nil
         }
+        // Common case, no brackets: last slash, then the first dot after it.
+        if let base = n.baseAddress, memchr(base, Int32(UInt8(ascii: "[")), count) == nil {
+            var j = count - 1
+            while j >= 0 && n[j] != UInt8(ascii: "/") { j -= 1 }
+            let from = j < 0 ? 0 : j
+            guard let p = memchr(base + from, Int32(UInt8(ascii: ".")), count - from) else { return nil }
+            let dot = UnsafeRawPointer(p) - base
+            return dot > 0 ? 0..<dot : nil
+        }
         // Last slash outside brackets.
         var depth = 0
         var lastSlash = -1
@@ -122,7 +131,7 @@ struct GoNameScan {
     var cgoPackages = Set<String>()
 
     /// What a package means to the signals, decided once per change of package.
-    enum Kind { case other, net, osUser, plugin, x509, time, os, tzdata, fallbackRoots, runtimeCgo }
+    enum Kind { case other, net, osUser, plugin, x509, time, os, tzdata, fallbackRoots, runtime }
 
     private var lastPackage: [UInt8] = []
     private var lastPackageString = ""
@@ -131,10 +140,20 @@ struct GoNameScan {
 
     static let kinds: [String: Kind] = [
         "net": .net, "os/user": .osUser, "plugin": .plugin, "crypto/x509": .x509, "time": .time, "os": .os,
-        "time/tzdata": .tzdata, "golang.org/x/crypto/x509roots/fallback": .fallbackRoots, "runtime/cgo": .runtimeCgo,
+        "time/tzdata": .tzdata, "golang.org/x/crypto/x509roots/fallback": .fallbackRoots, "runtime": .runtime,
     ]
 
     mutating func add(_ name: UnsafeRawBufferPointer) {
+        // Fast path: most names continue the package of the previous one. "pkg." followed by
+        // no slash has exactly that package (the last slash is inside the prefix, and the
+        // prefix has no dot after it).
+        let n = lastPackage.count
+        if hadPackage, name.count > n + 1, name[n] == UInt8(ascii: "."), let base = name.baseAddress,
+           lastPackage.withUnsafeBytes({ $0.baseAddress.map { memcmp($0, base, n) == 0 } ?? false }),
+           memchr(base + n + 1, Int32(UInt8(ascii: "/")), name.count - n - 1) == nil {
+            examine(name, restStart: n + 1)
+            return
+        }
         guard let r = GoNames.packageRange(name) else {
             noPackage(name)
             return
@@ -145,14 +164,19 @@ struct GoNameScan {
             let s = GoNames.packageString(pkg)
             lastPackageString = s
             packages.insert(s)
-            lastKind = GoNameScan.kinds[s] ?? .other
+            lastKind = GoNameScan.kinds[s] ?? (s.hasPrefix("runtime/") ? .runtime : .other)
             hadPackage = true
         }
-        // The part after "pkg.".
-        let restStart = r.upperBound + 1
+        examine(name, restStart: r.upperBound + 1)
+    }
+
+    /// Signals from the part of the name after "pkg." (the package is `lastPackageString`).
+    @inline(__always)
+    private mutating func examine(_ name: UnsafeRawBufferPointer, restStart: Int) {
         guard restStart < name.count else { return }
+        if lastKind == .other && name[restStart] != UInt8(ascii: "_") { return }
         let rest = UnsafeRawBufferPointer(rebasing: name[restStart...])
-        if rest[0] == UInt8(ascii: "_"), lastKind != .runtimeCgo,
+        if rest[0] == UInt8(ascii: "_"), lastKind != .runtime,
            GoNameScan.hasPrefix(rest, "_Cfunc_") || GoNameScan.hasPrefix(rest, "_C2func_") || GoNameScan.hasPrefix(rest, "_cgo_")
             || GoNameScan.hasPrefix(rest, "_Cmacro_") {
             cgoPackages.insert(lastPackageString)
@@ -165,7 +189,7 @@ struct GoNameScan {
             return
         }
         switch lastKind {
-        case .other, .runtimeCgo:
+        case .other, .runtime:
             break
         case .net:
             break

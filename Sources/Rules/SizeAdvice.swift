@@ -4,12 +4,13 @@ import Targets
 /// Shared wording for the size rules (SE400–SE402).
 enum SizeAdvice {
     static func mb(_ bytes: UInt64) -> String {
-        let tenths = (bytes * 10 + 524_288) / 1_048_576
+        // Tenths of a MiB (104,857.6 bytes), rounded, without overflow.
+        let tenths = bytes / 104_858 + (bytes % 104_858 >= 52_429 ? 1 : 0)
         return "\(tenths / 10).\(tenths % 10) MB"
     }
 
     static func percent(_ part: UInt64, of whole: UInt64) -> String {
-        whole == 0 ? "0%" : "\((part * 100 + whole / 2) / whole)%"
+        whole == 0 ? "0%" : "\(Int((Double(part) * 100 / Double(whole)).rounded()))%"
     }
 
     /// True when the Go version makes `-s` imply `-w` (Go 1.22 and later).
@@ -26,7 +27,8 @@ enum SizeAdvice {
     }
 
     static func after(_ c: RuleContext) -> String {
-        let after = c.facts.fileBytes &- c.facts.debugBytes &- c.facts.symtabBytes
+        let removed = c.facts.debugBytes.addingReportingOverflow(c.facts.symtabBytes)
+        let after = removed.overflow || removed.partialValue > c.facts.fileBytes ? 0 : c.facts.fileBytes - removed.partialValue
         return "about \(mb(after)) instead of \(mb(c.facts.fileBytes))"
     }
 }

@@ -60,7 +60,7 @@ import Testing
     @Test func readsWithoutSectionHeaders() throws {
         // Strip the section header table away (e_shoff = e_shnum = e_shstrndx = 0): the
         // interpreter and the dynamic segment are still found through the program headers.
-        let path = TestBinaries.named("c/hello-dynamic").path
+        let path = try TestBinaries.named("c/hello-dynamic").path
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         for i in 0x28..<0x30 { bytes[i] = 0 }      // e_shoff
         bytes[0x3c] = 0; bytes[0x3d] = 0           // e_shnum

@@ -35,7 +35,18 @@ enum Oracle {
         defer { try? fm.removeItem(at: root) }
         try prepare(root)
         let app = root.appendingPathComponent("app")
-        try fm.copyItem(atPath: binary, toPath: app.path)   // keeps the mode
+        // A hard link opens no file for writing: a concurrent fork elsewhere in the test run
+        // cannot inherit a write descriptor and make execve fail with ETXTBSY.
+        if link(binary, app.path) != 0 { try fm.copyItem(atPath: binary, toPath: app.path) }
+        for _ in 0..<20 {
+            let o = try run(root: root, args: args)
+            if o != .execFailed("ETXTBSY") { return o }
+            usleep(50_000)
+        }
+        return .execFailed("ETXTBSY")
+    }
+
+    static func run(root: URL, args: [String]) throws -> Observed {
 
         let p = Process()
         p.executableURL = URL(fileURLWithPath: helper)
@@ -94,7 +105,7 @@ enum Oracle {
 
     /// Mutated copies of real binaries: whatever the verdict says, execve agrees.
     @Test func truncatedBinariesAgreeWithExecve() throws {
-        let src = try Data(contentsOf: URL(fileURLWithPath: TestBinaries.named("c/hello-static").path))
+        let src = try Data(contentsOf: URL(fileURLWithPath: try TestBinaries.named("c/hello-static").path))
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sce-trunc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -103,7 +114,8 @@ enum Oracle {
             try src.prefix(length).write(to: p)
             chmod(p.path, 0o755)
             let host = Platform.host
-            let v = try #require(Analyzer(target: try #require(TestProfiles.scratch(host)), platform: host).check(path: p.path).start)
+            let scratch = try #require(TestProfiles.scratch(host))
+            let v = try #require(Analyzer(target: scratch, platform: host).check(path: p.path).start)
             let observed = try Oracle.observe(p.path)
             #expect(Oracle.agrees(v, observed), "truncated to \(length): predicted \(v.ok ? "starts" : "\(v.errno ?? "-") \(v.reason)"), observed \(observed)")
         }

@@ -24,7 +24,7 @@ let allExamples: [ExampleCase] = RuleRegistry.infos.flatMap { info in info.examp
     /// Each rule's documented examples, run on the real TestBinaries artifacts.
     @Test(arguments: allExamples)
     func example(_ c: ExampleCase) throws {
-        let report = analyzer(c.example.target).check(path: TestBinaries.named(c.example.binary).path)
+        let report = analyzer(c.example.target).check(path: try TestBinaries.named(c.example.binary).path)
         let fired = report.findings.filter { $0.rule == c.info.id }
         if c.example.fires {
             #expect(!fired.isEmpty, "\(c): findings were \(report.findings.map(\.rule))")
@@ -66,7 +66,7 @@ let allExamples: [ExampleCase] = RuleRegistry.infos.flatMap { info in info.examp
 
     /// The headline: a cgo-built net/http server on scratch.
     @Test func cgoServerOnScratch() throws {
-        let path = TestBinaries.named("go/server-cgo1").path
+        let path = try TestBinaries.named("go/server-cgo1").path
         let r = analyzer("scratch").check(path: path)
         let v = try #require(r.start)
         #expect(!v.ok)

@@ -46,15 +46,19 @@ public enum TestBinaries {
         return out
     }()
 
-    public static func named(_ name: String) -> TestBinary {
-        guard let b = all.first(where: { $0.name == name }) else {
-            fatalError("no test binary named \(name) in manifest; have: \(all.map(\.name))")
-        }
+    public struct Missing: Error, CustomStringConvertible {
+        public var name: String
+        public var description: String { "no test binary named \(name) in TestBinaries/out/manifest.tsv" }
+    }
+
+    /// The artifact with this manifest name; throws (failing only the calling test) when absent.
+    public static func named(_ name: String) throws -> TestBinary {
+        guard let b = all.first(where: { $0.name == name }) else { throw Missing(name: name) }
         return b
     }
 
     public static func opened(_ name: String) throws -> (MappedFile, ELFFile) {
-        let f = try MappedFile(path: named(name).path)
+        let f = try MappedFile(path: try named(name).path)
         return (f, try ELFFile(f.view))
     }
 }
@@ -72,12 +76,13 @@ public func run(_ exe: String, _ args: [String], environment: [String: String]? 
     p.standardError = e
     try p.run()
     // Read both pipes concurrently so a chatty child cannot block on a full pipe.
-    var errData = Data()
+    let errBox = DataBox()
     let group = DispatchGroup()
     group.enter()
-    DispatchQueue.global().async { errData = e.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    DispatchQueue.global().async { errBox.data = e.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     let outData = o.fileHandleForReading.readDataToEndOfFile()
     group.wait()
+    let errData = errBox.data
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
@@ -97,3 +102,5 @@ public var currentGo: String? {
     if FileManager.default.isExecutableFile(atPath: venv) { return venv }
     return which("go")
 }
+
+final class DataBox: @unchecked Sendable { var data = Data() }

@@ -10,7 +10,7 @@ public enum SE100NotELF: Rule {
         severity: .error,
         examples: [
             .fires("go/hello-darwin-arm64", "a Mach-O built with GOOS=darwin"),
-            .fires("go/hello-windows-amd64.exe", "a PE built with GOOS=windows"),
+            .fires("go/hello-windows-amd64", "a PE built with GOOS=windows"),
             .fires("c/libdemo.a", "an ar archive"),
             .silent("go/hello-cgo0", "a Linux ELF"),
             .silent("scripts/lf.sh", "a #! script is executable by the kernel"),

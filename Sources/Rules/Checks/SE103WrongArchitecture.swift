@@ -9,9 +9,9 @@ public enum SE103WrongArchitecture: Rule {
         fixAfter: "GOARCH=amd64 go build -o app .   # or build the image with --platform linux/arm64",
         severity: .error,
         examples: [
-            .fires("go/hello-arm64", "arm64 on the default amd64 platform"),
-            .fires("go/hello-s390x", "big-endian s390x"),
-            .silent("go/hello-386", "i386 runs on amd64 kernels"),
+            .fires("go/hello-linux-arm64", "arm64 on the default amd64 platform"),
+            .fires("go/hello-linux-s390x", "big-endian s390x"),
+            .silent("go/hello-linux-386", "i386 runs on amd64 kernels"),
             .silent("go/hello-cgo0", "x86_64 on amd64"),
         ])
 

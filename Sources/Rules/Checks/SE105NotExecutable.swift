@@ -8,7 +8,7 @@ public enum SE105NotExecutable: Rule {
         severity: .error,
         examples: [
             .fires("c/hello-noexec", "mode 0644"),
-            .fires("scripts/noexec.sh", "a script with mode 0644"),
+            .fires("scripts/lf-noexec.sh", "a script with mode 0644"),
             .silent("c/hello-static", "mode 0755"),
         ])
 
