@@ -66,6 +66,7 @@ public enum JSONRenderer {
             ("message", .string(f.message)),
             ("fix", .string(f.fix)),
             ("why", .string(f.why)),
+            ("command", .str(f.command)),
         ])
     }
 

@@ -129,6 +129,16 @@ public struct TextRenderer {
         return out
     }
 
+    /// `list-rules --format markdown`: the README's rule table.
+    public func markdownRuleTable(_ infos: [RuleInfo]) -> String {
+        var out = "| ID | name | severity | what it catches | fix it suggests |\n|---|---|---|---|---|\n"
+        for i in infos {
+            let cell = { (s: String) in s.replacingAll("|", with: "\\|").replacingAll("\n", with: " ") }
+            out += "| \(i.id) | \(i.name) | \(i.severity.rawValue) | \(cell(i.summary)) | `\(cell(i.fixAfter))` |\n"
+        }
+        return out
+    }
+
     /// `list-rules`.
     public func listRules(_ infos: [RuleInfo]) -> String {
         let w = infos.map(\.name.count).max() ?? 0

@@ -57,16 +57,19 @@ public struct Finding: Sendable, Hashable {
     public var message: String
     /// Why it matters (the mechanism), one or two sentences.
     public var why: String
-    /// The exact change that fixes it (a command, a Dockerfile line).
+    /// The exact change that fixes it (a command, a Dockerfile line), in words.
     public var fix: String
+    /// The fix as one shell command to run instead (a `go build` line), when there is one.
+    public var command: String?
 
-    public init(_ info: RuleInfo, message: String, why: String, fix: String) {
+    public init(_ info: RuleInfo, message: String, why: String, fix: String, command: String? = nil) {
         rule = info.id
         name = info.name
         severity = info.severity
         self.message = message
         self.why = why
         self.fix = fix
+        self.command = command
     }
 }
 
@@ -93,7 +96,7 @@ public protocol Rule {
 
 extension Rule {
     /// A finding of this rule.
-    static func finding(_ message: String, why: String, fix: String) -> Finding {
-        Finding(info, message: message, why: why, fix: fix)
+    static func finding(_ message: String, why: String, fix: String, command: String? = nil) -> Finding {
+        Finding(info, message: message, why: why, fix: fix, command: command)
     }
 }

@@ -227,8 +227,14 @@ struct Explain: ParsableCommand {
 struct ListRules: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list-rules", abstract: "List every rule.")
 
+    enum ListFormat: String, ExpressibleByArgument { case text, markdown }
+
+    @Option(help: "text, or markdown (the README's rule table).")
+    var format: ListFormat = .text
+
     func run() throws {
-        emit(TextRenderer(color: false).listRules(RuleRegistry.infos))
+        let r = TextRenderer(color: false)
+        emit(format == .markdown ? r.markdownRuleTable(RuleRegistry.infos) : r.listRules(RuleRegistry.infos))
     }
 }
 

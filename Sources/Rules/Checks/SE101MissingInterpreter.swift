@@ -22,8 +22,10 @@ public enum SE101MissingInterpreter: Rule {
         let f = c.facts
         let libs = f.needed.isEmpty ? "" : "; once it starts, the loader needs \(f.needed.joined(separator: ", "))"
         let fix: String
+        var command: String?
         if let go = c.go, let (line, why) = GoAdvice.staticBuild(go) {
             fix = "\(line.withCaveat)   # \(why)"
+            command = line.rendered
         } else if c.go != nil, c.go?.signals.plugin == true {
             fix = "plugin needs dlopen and cannot be static: use a base image with \(interp) and its libc, e.g. FROM \(baseWith(interp))"
         } else if c.go != nil {
@@ -33,7 +35,7 @@ public enum SE101MissingInterpreter: Rule {
         }
         return [finding("the interpreter \(interp) (PT_INTERP) does not exist in \(c.target.name)\(libs); docker run prints `exec \(c.containerPath): no such file or directory`",
                         why: "The kernel opens the PT_INTERP loader before the program runs; when it is missing, execve fails with ENOENT, which reads as if \(c.containerPath) itself were missing.",
-                        fix: fix)]
+                        fix: fix, command: command)]
     }
 
     static func baseWith(_ interp: String) -> String {

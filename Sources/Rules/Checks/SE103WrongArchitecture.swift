@@ -22,9 +22,11 @@ public enum SE103WrongArchitecture: Rule {
         let name = f.machine ?? "?"
         let goarch = Platform.goarch(machine: m, bits: bits, order: order)
         var fix: String
+        var command: String?
         if var line = GoBuildLine(c.go) {
             line.setEnv("GOOS", "linux")
             line.setEnv("GOARCH", c.platform.goarch)
+            command = line.rendered
             fix = "rebuild for \(c.platform): \(line.withCaveat)"
         } else {
             fix = "build for \(c.platform) (a cross-compiler for \(c.platform.goarch))"
@@ -32,6 +34,6 @@ public enum SE103WrongArchitecture: Rule {
         if let goarch { fix += "; or, if the image is meant for \(name), build and run it with --platform linux/\(goarch)" }
         return [finding("\(c.path) is \(name) (ELF\(bits), \(order)-endian) but the target platform is \(c.platform); docker run prints `exec \(c.containerPath): exec format error`",
                         why: "A \(c.platform) kernel executes \(c.platform.executableKinds.map { "\($0.machine == .i386 ? "i386" : $0.machine.factName(bits: $0.bits, order: $0.order))" }.joined(separator: " and ")) binaries; any other machine is ENOEXEC without binfmt emulation.",
-                        fix: fix)]
+                        fix: fix, command: command)]
     }
 }

@@ -21,8 +21,10 @@ public enum SE201PIEInterpreter: Rule {
         let pie = go.buildInfo?.setting("-buildmode") == "pie" || c.facts.pieFlag || c.facts.type == .dyn
         guard pie, c.facts.needed.isEmpty || !go.signals.cgoRuntime, !go.signals.cgoRuntime else { return [] }
         var fix = "drop -buildmode=pie"
+        var command: String?
         if var line = GoBuildLine(go) {
             line.buildmode = nil
+            command = line.rendered
             fix = "\(line.withCaveat)   # no -buildmode=pie"
             if var staticPie = GoBuildLine(go) {
                 staticPie.setEnv("CGO_ENABLED", "1")
@@ -32,6 +34,6 @@ public enum SE201PIEInterpreter: Rule {
         }
         return [finding("the Go binary was built with -buildmode=pie: it has the interpreter \(interp) but needs \(c.facts.needed.isEmpty ? "no library" : c.facts.needed.joined(separator: ", ")); \(c.target.name) has no loader",
                         why: "Go's PIE is relocated at start by the system loader named in PT_INTERP, cgo or not.",
-                        fix: fix)]
+                        fix: fix, command: command)]
     }
 }

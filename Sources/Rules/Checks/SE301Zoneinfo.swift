@@ -21,12 +21,14 @@ public enum SE301Zoneinfo: Rule {
         guard RuntimeNeeds.applies(c), let go = c.go, go.signals.timeLoadLocation, !go.signals.tzdataEmbedded else { return [] }
         guard !RuntimeNeeds.zoneDirs.contains(where: { c.target.directoryExists(String($0.dropLast())) }) else { return [] }
         var fix = "build with -tags timetzdata (adds about 450 KB), or import _ \"time/tzdata\" in main"
+        var command: String?
         if var line = GoBuildLine(go) {
             line.addTags(["timetzdata"])
+            command = line.rendered
             fix = "\(line.withCaveat)   # embeds time/tzdata (about 450 KB); or import _ \"time/tzdata\", or COPY --from=build /usr/share/zoneinfo /usr/share/zoneinfo"
         }
         return [finding("\(RuntimeNeeds.when(c))time.LoadLocation will find no zoneinfo in \(c.target.name) and no embedded tzdata: it returns `unknown time zone Europe/Paris` (for any zone but UTC and Local)",
                         why: "Go reads time zones from /usr/share/zoneinfo at run time; the build machine has them, the image does not.",
-                        fix: fix)]
+                        fix: fix, command: command)]
     }
 }

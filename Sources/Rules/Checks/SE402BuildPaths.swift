@@ -19,12 +19,14 @@ public enum SE402BuildPaths: Rule {
         guard let go = c.go, let example = go.absoluteBuildPaths.first,
               go.buildInfo?.setting("-trimpath") != "true" else { return [] }
         var fix = "add -trimpath to go build"
+        var command: String?
         if var line = GoBuildLine(go) {
             line.trimpath = true
             fix = line.rendered
+            command = line.rendered
         }
         return [finding("absolute build paths are embedded, e.g. \(example)",
                         why: "Without -trimpath the build machine's file system layout is recorded in the binary and builds are not reproducible.",
-                        fix: fix)]
+                        fix: fix, command: command)]
     }
 }

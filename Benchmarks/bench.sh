@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Whole-process benchmarks of `staticcheck-elf check`, side by side with readelf, file,
+# scanelf and `go version -m` in the same run (machines are noisy: read the ratios).
+#
+#   make bench        (builds TestBinaries first)
+#
+# Measures:
+#   1. one file: the largest Go binary of TestBinaries (check vs readelf -lhd -W, file,
+#      scanelf, go version -m);
+#   2. many files: every ELF file under /usr/bin /usr/sbin /usr/lib /opt/swift, in batches,
+#      check --format json vs readelf -lhd -W on the same lists;
+#   3. peak memory (max RSS) of check on a small and on the largest binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$PWD
+OUT=${BIN_OUT:-$REPO/TestBinaries/out}
+SCRATCH=$REPO/.build-bench
+
+command -v hyperfine >/dev/null || { echo "bench: installing hyperfine"; apt-get install -y -q hyperfine >/dev/null; }
+
+echo "bench: building staticcheck-elf (release, static Swift stdlib)"
+swift build -c release --static-swift-stdlib --scratch-path "$SCRATCH" --product staticcheck-elf 2>&1 | tail -1
+SCE=$SCRATCH/release/staticcheck-elf
+GO=$REPO/.venv/bin/go
+[ -x "$GO" ] || GO=$(command -v go)
+
+largest=$(tail -n +2 "$OUT/manifest.tsv" | awk -F'\t' '$3=="go"{print $2}' | while read -r rel; do
+    f="$OUT/$rel"; head -c4 "$f" | grep -q $'\x7fELF' && printf '%s %s\n' "$(stat -c %s "$f")" "$f"; done | sort -n | tail -1 | cut -d' ' -f2)
+size=$(stat -c %s "$largest")
+echo
+echo "== 1. one file: $largest ($size bytes)"
+hyperfine -N --warmup 10 --runs 200 --export-json /tmp/sce-bench-1.json \
+    "$SCE check --format json $largest" \
+    "readelf -lhd -W $largest" \
+    "file $largest" \
+    "scanelf -a $largest" \
+    "$GO version -m $largest" 2>&1 | grep -E "Time|±|faster|slower" || true
+
+python3 - /tmp/sce-bench-1.json <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+base = r[0]["mean"]
+print("\n  ratio (tool time / staticcheck-elf time; > 1 means staticcheck-elf is faster):")
+for x in r[1:]:
+    print(f"    {x['command'].split()[0].split('/')[-1]:<12} {x['mean']*1000:7.2f} ms   ratio {x['mean']/base:5.2f}")
+print(f"    {'staticcheck-elf':<12} {base*1000:7.2f} ms")
+PY
+
+echo
+echo "== 2. many files: this machine's ELF files"
+LIST=/tmp/sce-bench-elves.txt
+find /usr/bin /usr/sbin /usr/lib /opt/swift -type f -size +0 2>/dev/null | while read -r f; do
+    head -c4 "$f" 2>/dev/null | grep -q $'\x7fELF' && echo "$f"; done > "$LIST" || true
+n=$(wc -l < "$LIST")
+echo "   $n ELF files (binaries, libraries, objects)"
+cat > /tmp/sce-bench-sce.sh <<SH
+#!/bin/sh
+xargs -d '\n' -n 500 $SCE check --format json --fail-on never < $LIST > /dev/null 2>&1 || true
+SH
+cat > /tmp/sce-bench-readelf.sh <<SH
+#!/bin/sh
+xargs -d '\n' -n 500 readelf -lhd -W < $LIST > /dev/null 2>&1 || true
+SH
+chmod +x /tmp/sce-bench-sce.sh /tmp/sce-bench-readelf.sh
+hyperfine -N --warmup 1 --runs 5 --export-json /tmp/sce-bench-2.json /tmp/sce-bench-sce.sh /tmp/sce-bench-readelf.sh 2>&1 | grep -E "Time|±" || true
+python3 - /tmp/sce-bench-2.json "$n" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+n = int(sys.argv[2])
+print(f"\n  staticcheck-elf check: {r[0]['mean']:.2f} s for {n} files ({r[0]['mean']/n*1e6:.0f} µs/file)")
+print(f"  readelf -lhd -W:      {r[1]['mean']:.2f} s ({r[1]['mean']/n*1e6:.0f} µs/file)")
+print(f"  ratio readelf / staticcheck-elf: {r[1]['mean']/r[0]['mean']:.2f}")
+PY
+
+echo
+echo "== 3. peak memory (max RSS)"
+small="$OUT/c/hello-static"
+for f in "$small" "$largest"; do
+    rss=$(/usr/bin/time -f %M "$SCE" check --format json --fail-on never "$f" 2>&1 >/dev/null | tail -1)
+    echo "   $(stat -c %s "$f") bytes -> ${rss} KiB max RSS   ($f)"
+done
