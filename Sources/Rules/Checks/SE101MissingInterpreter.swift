@@ -20,7 +20,7 @@ public enum SE101MissingInterpreter: Rule {
     public static func check(_ c: RuleContext) -> [Finding] {
         guard let interp = c.facts.interpreter, !c.target.fileExists(interp) else { return [] }
         let f = c.facts
-        let libs = f.needed.isEmpty ? "" : "; once it starts, the loader needs \(f.needed.joined(separator: ", "))"
+        let libs = f.needed.isEmpty ? "" : " (the loader would then need \(f.needed.joined(separator: ", ")))"
         let fix: String
         var command: String?
         if let go = c.go, let (line, why) = GoAdvice.staticBuild(go) {
