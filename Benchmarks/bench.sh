@@ -19,13 +19,13 @@ SCRATCH=$REPO/.build-bench
 command -v hyperfine >/dev/null || { echo "bench: installing hyperfine"; apt-get install -y -q hyperfine >/dev/null; }
 
 echo "bench: building staticcheck-elf (release, static Swift stdlib)"
-swift build -c release --static-swift-stdlib --scratch-path "$SCRATCH" --product staticcheck-elf 2>&1 | tail -1
+swift build -c release --static-swift-stdlib -Xswiftc -static-executable --scratch-path "$SCRATCH" --product staticcheck-elf 2>&1 | grep -vE "warning: Using .* in statically linked" | tail -1
 SCE=$SCRATCH/release/staticcheck-elf
 GO=$REPO/.venv/bin/go
 [ -x "$GO" ] || GO=$(command -v go)
 
 largest=$(tail -n +2 "$OUT/manifest.tsv" | awk -F'\t' '$3=="go"{print $2}' | while read -r rel; do
-    f="$OUT/$rel"; head -c4 "$f" | grep -q $'\x7fELF' && printf '%s %s\n' "$(stat -c %s "$f")" "$f"; done | sort -n | tail -1 | cut -d' ' -f2)
+    f="$OUT/$rel"; if head -c4 "$f" | grep -q $'\x7fELF'; then printf '%s %s\n' "$(stat -c %s "$f")" "$f"; fi; done | sort -n | tail -1 | cut -d' ' -f2)
 size=$(stat -c %s "$largest")
 echo
 echo "== 1. one file: $largest ($size bytes)"
@@ -50,7 +50,7 @@ echo
 echo "== 2. many files: this machine's ELF files"
 LIST=/tmp/sce-bench-elves.txt
 find /usr/bin /usr/sbin /usr/lib /opt/swift -type f -size +0 2>/dev/null | while read -r f; do
-    head -c4 "$f" 2>/dev/null | grep -q $'\x7fELF' && echo "$f"; done > "$LIST" || true
+    if head -c4 "$f" 2>/dev/null | grep -q $'\x7fELF'; then echo "$f"; fi; done > "$LIST" || true
 n=$(wc -l < "$LIST")
 echo "   $n ELF files (binaries, libraries, objects)"
 cat > /tmp/sce-bench-sce.sh <<SH

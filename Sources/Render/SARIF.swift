@@ -5,66 +5,127 @@ import Rules
 /// result per finding, and unreadable inputs as tool execution notifications.
 public enum SARIFRenderer {
     public static func render(_ doc: RunDocument, rules: [RuleInfo]) -> String {
-        let index = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
-        var results: [JSON] = []
-        var notifications: [JSON] = []
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json")
+        w.field("version", "2.1.0")
+        w.key("runs")
+        w.beginArray()
+        w.beginObject()
+
+        w.key("tool")
+        w.beginObject()
+        w.key("driver")
+        w.beginObject()
+        w.field("name", toolName)
+        w.field("version", doc.toolVersion)
+        w.field("semanticVersion", doc.toolVersion)
+        w.field("informationUri", toolURI)
+        w.key("rules")
+        w.beginArray()
+        for r in rules { rule(r, into: &w) }
+        w.endArray()
+        w.endObject()
+        w.endObject()
+
+        let failed = doc.reports.filter { $0.error != nil }
+        w.key("invocations")
+        w.beginArray()
+        w.beginObject()
+        w.field("executionSuccessful", failed.isEmpty)
+        w.key("toolExecutionNotifications")
+        w.beginArray()
+        for r in failed {
+            w.beginObject()
+            w.field("level", "error")
+            w.key("message")
+            w.beginObject()
+            w.field("text", r.error)
+            w.endObject()
+            location(r.path, into: &w)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        w.endArray()
+
+        w.key("results")
+        w.beginArray()
         for r in doc.reports {
-            let location = JSON.object([("physicalLocation", .object([("artifactLocation", .object([("uri", .string(uri(r.path)))]))]))])
             for f in r.findings {
-                var o: [(String, JSON)] = [("ruleId", .string(f.rule))]
-                if let i = index[f.rule] { o.append(("ruleIndex", .int(Int64(i)))) }
-                o += [
-                    ("level", .string(level(f.severity))),
-                    ("message", .object([("text", .string("\(f.message)\nFix: \(f.fix)"))])),
-                    ("locations", .array([location])),
-                    ("properties", .object([("why", .string(f.why)), ("fix", .string(f.fix))])),
-                ]
-                results.append(.object(o))
-            }
-            if let e = r.error {
-                notifications.append(.object([
-                    ("level", .string("error")),
-                    ("message", .object([("text", .string(e))])),
-                    ("locations", .array([location])),
-                ]))
+                w.beginObject()
+                w.field("ruleId", f.rule)
+                if let i = rules.firstIndex(where: { $0.id == f.rule }) { w.field("ruleIndex", i) }
+                w.field("level", level(f.severity))
+                w.key("message")
+                w.beginObject()
+                w.field("text", "\(f.message)\nFix: \(f.fix)")
+                w.endObject()
+                location(r.path, into: &w)
+                w.key("properties")
+                w.beginObject()
+                w.field("why", f.why)
+                w.field("fix", f.fix)
+                if let c = f.command { w.field("command", c) }
+                w.endObject()
+                w.endObject()
             }
         }
-        let driver = JSON.object([
-            ("name", .string(toolName)),
-            ("version", .string(doc.toolVersion)),
-            ("semanticVersion", .string(doc.toolVersion)),
-            ("informationUri", .string(toolURI)),
-            ("rules", .array(rules.map(rule))),
-        ])
-        let run = JSON.object([
-            ("tool", .object([("driver", driver)])),
-            ("invocations", .array([.object([
-                ("executionSuccessful", .bool(notifications.isEmpty)),
-                ("toolExecutionNotifications", .array(notifications)),
-            ])])),
-            ("results", .array(results)),
-            ("properties", .object([("target", .string(doc.targetName)), ("platform", .string(doc.platform))])),
-        ])
-        return JSON.object([
-            ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
-            ("version", .string("2.1.0")),
-            ("runs", .array([run])),
-        ]).serialized() + "\n"
+        w.endArray()
+
+        w.key("properties")
+        w.beginObject()
+        w.field("target", doc.targetName)
+        w.field("platform", doc.platform)
+        w.endObject()
+
+        w.endObject()
+        w.endArray()
+        w.endObject()
+        return w.string + "\n"
     }
 
-    static func rule(_ i: RuleInfo) -> JSON {
-        .object([
-            ("id", .string(i.id)),
-            ("name", .string(i.name)),
-            ("shortDescription", .object([("text", .string(i.title))])),
-            ("fullDescription", .object([("text", .string(i.summary))])),
-            ("help", .object([
-                ("text", .string("\(i.rationale)\nBefore: \(i.fixBefore)\nAfter: \(i.fixAfter)")),
-                ("markdown", .string("\(i.rationale)\n\nBefore:\n```\n\(i.fixBefore)\n```\nAfter:\n```\n\(i.fixAfter)\n```")),
-            ])),
-            ("defaultConfiguration", .object([("level", .string(level(i.severity)))])),
-            ("properties", .object([("tags", .strings(["containers", "elf"]))])),
-        ])
+    static func location(_ path: String, into w: inout JSONWriter) {
+        w.key("locations")
+        w.beginArray()
+        w.beginObject()
+        w.key("physicalLocation")
+        w.beginObject()
+        w.key("artifactLocation")
+        w.beginObject()
+        w.field("uri", uri(path))
+        w.endObject()
+        w.endObject()
+        w.endObject()
+        w.endArray()
+    }
+
+    static func rule(_ i: RuleInfo, into w: inout JSONWriter) {
+        w.beginObject()
+        w.field("id", i.id)
+        w.field("name", i.name)
+        w.key("shortDescription")
+        w.beginObject()
+        w.field("text", i.title)
+        w.endObject()
+        w.key("fullDescription")
+        w.beginObject()
+        w.field("text", i.summary)
+        w.endObject()
+        w.key("help")
+        w.beginObject()
+        w.field("text", "\(i.rationale)\nBefore: \(i.fixBefore)\nAfter: \(i.fixAfter)")
+        w.field("markdown", "\(i.rationale)\n\nBefore:\n```\n\(i.fixBefore)\n```\nAfter:\n```\n\(i.fixAfter)\n```")
+        w.endObject()
+        w.key("defaultConfiguration")
+        w.beginObject()
+        w.field("level", level(i.severity))
+        w.endObject()
+        w.key("properties")
+        w.beginObject()
+        w.field("tags", strings: ["containers", "elf"])
+        w.endObject()
+        w.endObject()
     }
 
     static func level(_ s: Severity) -> String {

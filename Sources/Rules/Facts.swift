@@ -109,7 +109,7 @@ public enum FactCollector {
                     || n.file.hasPrefix("libdl.so") || n.file.hasPrefix("librt.so") || n.file.hasPrefix("libresolv") || n.file.hasPrefix("ld-linux") {
                     for v in n.versions where v.hasPrefix("GLIBC_") { versions.insert(v) }
                 }
-                f.glibcVersionsRequired = versions.sorted(by: GlibcVersion.less)
+                f.glibcVersionsRequired = GlibcVersion.sorted(versions)
             }
             if let sizes = attempt({ try elf.sizeBreakdown() }) {
                 f.debugBytes = sizes.debugBytes
@@ -157,13 +157,31 @@ public enum FactCollector {
 
 /// Orders `GLIBC_2.2.5` before `GLIBC_2.17` before `GLIBC_2.34`.
 public enum GlibcVersion {
+    /// The numbers of a version name (`GLIBC_2.2.5` → [2, 2, 5]), read as ASCII digits.
     public static func components(_ v: String) -> [Int] {
-        let digits = v.drop { !$0.isNumber }
-        return digits.split(separator: ".").map { Int($0) ?? 0 }
+        var out: [Int] = []
+        var current = -1
+        for b in v.utf8 {
+            if b >= 0x30 && b <= 0x39 {
+                current = (current < 0 ? 0 : current) &* 10 &+ Int(b - 0x30)
+            } else if current >= 0 {
+                out.append(current)
+                current = -1
+            }
+        }
+        if current >= 0 { out.append(current) }
+        return out
     }
-    public static func less(_ a: String, _ b: String) -> Bool {
-        let x = components(a), y = components(b)
+
+    public static func less(_ a: String, _ b: String) -> Bool { less(components(a), components(b)) }
+
+    static func less(_ x: [Int], _ y: [Int]) -> Bool {
         for (p, q) in zip(x, y) where p != q { return p < q }
         return x.count < y.count
+    }
+
+    /// Sorted oldest first, parsing each name once.
+    public static func sorted<S: Sequence>(_ versions: S) -> [String] where S.Element == String {
+        versions.map { ($0, components($0)) }.sorted { less($0.1, $1.1) || (!less($1.1, $0.1) && $0.0 < $1.0) }.map(\.0)
     }
 }

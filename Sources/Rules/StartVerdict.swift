@@ -174,10 +174,10 @@ public enum StartPredictor {
 
     /// A musl loader where glibc is, or the reverse.
     static func libcMismatch(_ interp: String, _ libc: Libc) -> String? {
-        let musl = interp.contains("ld-musl")
+        let musl = interp.hasPrefix("/lib/ld-musl")
         switch (musl, libc.kind) {
         case (true, .glibc): return "the musl loader \(interp) runs, but the target's libraries are glibc's"
-        case (false, .musl) where interp.contains("ld-linux"): return "the glibc loader \(interp) is present but the target's libraries are musl's"
+        case (false, .musl) where interp.hasPrefix("/lib64/ld-linux") || interp.hasPrefix("/lib/ld-linux"): return "the glibc loader \(interp) is present but the target's libraries are musl's"
         default: return nil
         }
     }
@@ -209,7 +209,7 @@ public enum StartPredictor {
 /// DT_RUNPATH, then the system's search path (ld.so.cache and default directories).
 public enum LibraryResolver {
     public static func find(_ lib: String, facts f: FileFacts, in target: TargetRoot) -> String? {
-        if lib.contains("/") { return target.fileExists(lib) ? lib : nil }
+        if lib.utf8.contains(UInt8(ascii: "/")) { return target.fileExists(lib) ? lib : nil }
         let origin = "/"  // $ORIGIN: the directory the binary is copied to is unknown; assume /.
         let expand: (String) -> String = { $0.replacingAll("${ORIGIN}", with: origin).replacingAll("$ORIGIN", with: origin) }
         var dirs: [String] = []

@@ -50,20 +50,6 @@ func useColor() -> Bool {
     return isatty(STDOUT_FILENO) != 0
 }
 
-func parseRuleList(_ values: [String]) throws -> [String] {
-    var out: [String] = []
-    for v in values {
-        for part in v.split(separator: ",") {
-            let id = part.trimmingCharacters
-            guard let info = RuleRegistry.info(id) else {
-                throw ValidationError("unknown rule \(id); `staticcheck-elf list-rules` shows them")
-            }
-            out.append(info.id)
-        }
-    }
-    return out
-}
-
 extension Substring {
     var trimmingCharacters: String {
         String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
@@ -95,57 +81,16 @@ struct Check: ParsableCommand {
     @Argument(help: "Files or directories (directories are walked).")
     var paths: [String] = []
 
+    var options: CheckOptions {
+        CheckOptions(target: target, platform: platform, format: format, failOn: failOn, disable: disable, enable: enable, paths: paths)
+    }
+
     func validate() throws {
-        if paths.isEmpty { throw ValidationError("give at least one file or directory to check, e.g. `staticcheck-elf ./main`") }
-        if let platform, Platform(parsing: platform) == nil {
-            throw ValidationError("unknown platform \(platform); use linux/ARCH with ARCH one of amd64, 386, arm64, arm, riscv64, s390x, ppc64, ppc64le, mips, mipsle, mips64, mips64le, loong64")
-        }
-        if !TargetProfile.names.contains(target) {
-            throw ValidationError("unknown target \(target); choose one of \(TargetProfile.names.joined(separator: ", "))")
-        }
-        _ = try parseRuleList(disable)
-        _ = try parseRuleList(enable)
+        if let problem = options.problem { throw ValidationError(problem) }
     }
 
     func run() throws {
-        let plat = platform.flatMap(Platform.init(parsing:)) ?? Platform.host
-        guard let profile = TargetProfile.named(target, platform: plat) else { throw ExitCode(64) }
-        let off = Set(try parseRuleList(disable)).subtracting(try parseRuleList(enable))
-        let rules = RuleRegistry.all.filter { !off.contains($0.info.id) }
-        let analyzer = Analyzer(target: profile, platform: plat, enabledRules: rules)
-        var reports: [FileReport] = []
-        for item in InputWalker.expand(paths) {
-            switch item {
-            case .file(let p): reports.append(analyzer.check(path: p))
-            case .unreadable(let p, let why):
-                var r = FileReport(path: p)
-                r.error = why
-                reports.append(r)
-            }
-        }
-        let doc = RunDocument(toolVersion: toolVersion, targetName: profile.name, platform: plat.description, reports: reports)
-        switch format {
-        case .text: emit(TextRenderer(color: useColor()).render(doc))
-        case .json: emit(JSONRenderer.render(doc))
-        case .sarif: emit(SARIFRenderer.render(doc, rules: RuleRegistry.infos))
-        case .github: emit(GitHubRenderer.render(doc))
-        }
-        if format != .text {
-            for r in reports { if let e = r.error { warn("staticcheck-elf: \(e)") } }
-        }
-        throw ExitCode(exitStatus(reports))
-    }
-
-    func exitStatus(_ reports: [FileReport]) -> Int32 {
-        if reports.contains(where: { $0.error != nil }) { return 2 }
-        let threshold: Severity
-        switch failOn {
-        case .never: return 0
-        case .error: threshold = .error
-        case .warning: threshold = .warning
-        case .info: threshold = .info
-        }
-        return reports.contains { $0.findings.contains { $0.severity >= threshold } } ? 1 : 0
+        throw ExitCode(options.run())
     }
 }
 
@@ -238,4 +183,11 @@ struct ListRules: ParsableCommand {
     }
 }
 
+// The common invocation (`staticcheck-elf [check] [--opt value]... PATH...`) is parsed by
+// hand: swift-argument-parser costs about a millisecond per process, more than reading a
+// binary. Anything else — help, version, other commands, an unknown or malformed option,
+// invalid values — goes to swift-argument-parser, which prints the usage error (exit 64).
+if let options = CheckOptions.parseFast(Array(CommandLine.arguments.dropFirst())), options.problem == nil {
+    exit(options.run())
+}
 StaticCheckELF.main()

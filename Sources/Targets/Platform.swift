@@ -27,7 +27,7 @@ public struct Platform: Hashable, Sendable, CustomStringConvertible {
         guard os == "linux", Platform.natives[architecture] != nil else { return nil }
     }
 
-    public var description: String { [os, architecture, variant].compactMap { $0 }.joined(separator: "/") }
+    public var description: String { os + "/" + architecture + (variant.map { "/" + $0 } ?? "") }
 
     /// One (machine, class, byte order) triple the kernel executes.
     public struct ELFKind: Hashable, Sendable {

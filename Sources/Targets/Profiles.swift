@@ -31,11 +31,17 @@ struct ProfileData {
 }
 
 extension TargetProfile {
-    /// Names accepted by `--target`, in the order `list` prints them.
-    public static let names = profileData.map(\.name)
+    /// Names accepted by `--target`, in the order `list` prints them (a test keeps this list
+    /// and the data below in step; it is spelled out so that start-up does not build every profile).
+    public static let names = ["scratch", "distroless-static", "distroless-base", "distroless-cc", "alpine", "debian-slim", "busybox"]
 
     /// The profile for `name` on `platform`, or nil for an unknown name.
     public static func named(_ name: String, platform: Platform) -> TargetProfile? {
+        if name == "scratch" {
+            // The empty image: no need to build the other profiles' tables.
+            return TargetProfile(name: "scratch", summary: scratchData.summary, source: scratchData.source, files: [],
+                                 directories: [], libc: nil, librarySearchPath: [])
+        }
         guard let d = profileData.first(where: { $0.name == name }) else { return nil }
         let arch = PlatformPaths(platform)
         func fill(_ s: String) -> String {
@@ -97,12 +103,14 @@ private let glibcLibs = ["libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.
 private func inLib(_ libs: [String]) -> [String] { libs.map { "/lib/{triple}/" + $0 } + libs.map { "/usr/lib/{triple}/" + $0 } }
 private let debianSearchPath = ["/lib/{triple}", "/usr/lib/{triple}", "/lib", "/usr/lib"]
 
+let scratchData = ProfileData(
+    name: "scratch",
+    summary: "the empty image: nothing but the files you COPY in",
+    source: "Docker's reserved empty image (docs.docker.com: 'FROM scratch')",
+    files: [], directories: [], libc: nil, librarySearchPath: [])
+
 let profileData: [ProfileData] = [
-    ProfileData(
-        name: "scratch",
-        summary: "the empty image: nothing but the files you COPY in",
-        source: "Docker's reserved empty image (docs.docker.com: 'FROM scratch')",
-        files: [], directories: [], libc: nil, librarySearchPath: []),
+    scratchData,
     ProfileData(
         name: "distroless-static",
         summary: "gcr.io/distroless/static-debian12: CA certificates, tzdata, /etc/passwd and /etc/group, /tmp; no libc, no shell",

@@ -39,6 +39,6 @@ public enum SE101MissingInterpreter: Rule {
     }
 
     static func baseWith(_ interp: String) -> String {
-        interp.contains("musl") ? "alpine" : "gcr.io/distroless/base-debian12"
+        interp.hasPrefix("/lib/ld-musl") ? "alpine" : "gcr.io/distroless/base-debian12"
     }
 }

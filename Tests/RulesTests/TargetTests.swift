@@ -1,0 +1,45 @@
+import Targets
+import Testing
+
+@Suite struct TargetTests {
+    @Test func everyNamedProfileExists() {
+        for name in TargetProfile.names {
+            let p = TargetProfile.named(name, platform: Platform(architecture: "amd64"))
+            #expect(p?.name == name)
+        }
+        #expect(TargetProfile.named("nowhere", platform: Platform(architecture: "amd64")) == nil)
+    }
+
+    @Test func scratchHoldsNothing() throws {
+        let s = try #require(TargetProfile.named("scratch", platform: Platform(architecture: "amd64")))
+        #expect(!s.fileExists("/lib64/ld-linux-x86-64.so.2"))
+        #expect(!s.directoryExists("/tmp"))
+        #expect(s.libc == nil)
+    }
+
+    @Test func profilesAreFilledInPerPlatform() throws {
+        let amd = try #require(TargetProfile.named("distroless-base", platform: Platform(architecture: "amd64")))
+        #expect(amd.fileExists("/lib64/ld-linux-x86-64.so.2"))
+        #expect(amd.fileExists("/lib/x86_64-linux-gnu/libc.so.6"))
+        #expect(amd.directoryExists("/lib/x86_64-linux-gnu"), "parent directories of files exist")
+        let arm = try #require(TargetProfile.named("distroless-base", platform: Platform(architecture: "arm64")))
+        #expect(arm.fileExists("/lib/ld-linux-aarch64.so.1"))
+        #expect(!arm.fileExists("/lib64/ld-linux-x86-64.so.2"))
+        let alpine = try #require(TargetProfile.named("alpine", platform: Platform(architecture: "amd64")))
+        #expect(alpine.fileExists("/lib/ld-musl-x86_64.so.1"))
+        #expect(alpine.libc?.kind == .musl)
+        #expect(!alpine.directoryExists("/usr/share/zoneinfo"))
+    }
+
+    @Test func platforms() throws {
+        let amd = try #require(Platform(parsing: "linux/amd64"))
+        #expect(amd.canExecute(machine: .x86_64, bits: 64, order: .little))
+        #expect(amd.canExecute(machine: .i386, bits: 32, order: .little), "i386 runs on amd64 kernels")
+        #expect(!amd.canExecute(machine: .aarch64, bits: 64, order: .little))
+        #expect(!amd.canExecute(machine: .x86_64, bits: 64, order: .big))
+        #expect(Platform(parsing: "linux/arm/v7")?.description == "linux/arm/v7")
+        #expect(Platform(parsing: "windows/amd64") == nil)
+        #expect(Platform(parsing: "linux/vax") == nil)
+        #expect(Platform.goarch(machine: .s390, bits: 64, order: .big) == "s390x")
+    }
+}
