@@ -21,6 +21,8 @@ let package = Package(
         .target(name: "Rules", dependencies: ["ELFKit", "GoBinary", "Targets"]),
         .target(name: "Render", dependencies: ["Rules"]),
         .target(name: "CElfShim", linkerSettings: [.linkedLibrary("dl")]),
+        // libelf's headers and library, linked by the tests only (apt: libelf-dev).
+        .systemLibrary(name: "CLibelf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
         .target(name: "CrossCheck", dependencies: ["ELFKit", "CElfShim"]),
         .executableTarget(
             name: "StaticCheckELFCLI",
@@ -33,7 +35,7 @@ let package = Package(
         .testTarget(name: "GoBinaryTests", dependencies: ["GoBinary", "ELFKit", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Targets", "GoBinary", "ELFKit", "TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Rules", "TestSupport"]),
-        .testTarget(name: "CrossCheckTests", dependencies: ["CrossCheck", "ELFKit", "TestSupport"]),
+        .testTarget(name: "CrossCheckTests", dependencies: ["CrossCheck", "CElfShim", "CLibelf", "ELFKit", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         // Shared helpers for tests: locating TestBinaries/out, running tools, temp roots.
         .target(name: "TestSupport", dependencies: ["ELFKit"], path: "Tests/TestSupport"),

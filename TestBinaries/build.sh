@@ -71,7 +71,7 @@ stamp() {
         echo "$V119"
         echo "$VCUR"
         echo "$GCCV"
-        stat -c '%a %n' "$SRC/scripts/"*   # the exec bit of scripts matters
+        (cd "$HERE" && stat -c '%a %n' src/scripts/*)   # the exec bit of scripts matters
     } | sha256sum | cut -d' ' -f1
 }
 STAMP=$(stamp)
@@ -111,7 +111,7 @@ record() {
 quote() {
     local out= a q="'"
     for a in "$@"; do
-        if [[ $a =~ ^[A-Za-z0-9_./=:,+@%-]+$ ]]; then out+=" $a"
+        if [[ $a =~ ^[A-Za-z0-9_./=:,+@%\$-]+$ ]]; then out+=" $a"
         else out+=" $q${a//$q/$q\\$q$q}$q"; fi
     done
     printf '%s' "${out# }"
@@ -232,6 +232,8 @@ if echo 'int main(void){return 0;}' | gcc -m32 -x c -o /dev/null - 2>/dev/null; 
 else
     echo "  c/hello-m32                                  SKIPPED: gcc -m32 does not work (gcc-multilib?)"
 fi
+cbuild c/hello-cxx "g++ dynamic: DT_NEEDED libstdc++.so.6, libgcc_s.so.1, libc.so.6" \
+    g++ -O2 -o "$OUT/c/hello-cxx" hello.cc
 cbuild c/hello-musl-dynamic "musl-gcc dynamic (PT_INTERP /lib/ld-musl-x86_64.so.1)" \
     musl-gcc -O2 -o "$OUT/c/hello-musl-dynamic" hello.c
 cbuild c/hello-musl-static "musl-gcc -static" \
@@ -241,10 +243,10 @@ cbuild c/libdemo.so "shared library, -shared -fPIC, soname libdemo.so.1, no entr
 cbuild c/hello.o "relocatable object (ET_REL), gcc -c" \
     gcc -O2 -c -o "$OUT/c/hello.o" hello.c
 mkdir -p "$OUT/c/.obj"
-gcc -O2 -fPIC -c -o "$OUT/c/.obj/lib.o" "$SRC/c/lib.c"
-cbuild c/libdemo.a "ar archive (!<arch>) of lib.o" \
-    ar rcsD "$OUT/c/libdemo.a" "$OUT/c/.obj/lib.o"
+(cd "$SRC/c" && gcc -O2 -fPIC -c -o "$OUT/c/.obj/lib.o" lib.c && ar rcsD "$OUT/c/libdemo.a" "$OUT/c/.obj/lib.o")
 rm -rf "$OUT/c/.obj"
+record c/libdemo.a c - "ar archive (!<arch>) holding lib.o" \
+    "(cd src/c && gcc -O2 -fPIC -c -o \$OUT/c/.obj/lib.o lib.c && ar rcsD \$OUT/c/libdemo.a \$OUT/c/.obj/lib.o)"
 cp "$OUT/c/hello-dynamic" "$OUT/c/hello-noexec"
 chmod 0644 "$OUT/c/hello-noexec"
 record c/hello-noexec c - "copy of c/hello-dynamic with mode 0644 (no exec bit)" \

@@ -122,7 +122,15 @@ public final class ELFFile {
 
     /// Parses the identification bytes and the file header. Throws when there is no ELF header
     /// to speak of (short file, bad class or data encoding).
-    public init(_ view: ByteView) throws {
+    public convenience init(_ view: ByteView) throws {
+        try self.init(view, assuming: nil)
+    }
+
+    /// Parses the file header; with `assuming`, an invalid EI_CLASS or EI_DATA is replaced by
+    /// the given class and byte order instead of being an error. The Linux kernel does exactly
+    /// that: binfmt_elf reads the header in the machine's own layout and checks only e_machine,
+    /// so the start verdict needs the header "as the kernel sees it".
+    public init(_ view: ByteView, assuming: (bits: Int, order: ByteOrder)?) throws {
         self.view = view
         guard view.hasBytes(ELFFile.magic) else {
             throw FormatError(offset: 0, field: "e_ident[EI_MAG0..3]", value: nil, problem: "not an ELF file (no \\x7fELF magic)")
@@ -136,13 +144,21 @@ public final class ELFFile {
         switch cls {
         case 1: bits = 32
         case 2: bits = 64
-        default: throw FormatError(offset: 4, field: "e_ident[EI_CLASS]", value: String(cls), problem: "invalid class (expected 1 for ELF32 or 2 for ELF64)")
+        default:
+            guard let assuming else {
+                throw FormatError(offset: 4, field: "e_ident[EI_CLASS]", value: String(cls), problem: "invalid class (expected 1 for ELF32 or 2 for ELF64)")
+            }
+            bits = assuming.bits
         }
         let order: ByteOrder
         switch data {
         case 1: order = .little
         case 2: order = .big
-        default: throw FormatError(offset: 5, field: "e_ident[EI_DATA]", value: String(data), problem: "invalid data encoding (expected 1 for little-endian or 2 for big-endian)")
+        default:
+            guard let assuming else {
+                throw FormatError(offset: 5, field: "e_ident[EI_DATA]", value: String(data), problem: "invalid data encoding (expected 1 for little-endian or 2 for big-endian)")
+            }
+            order = assuming.order
         }
         let hsize = bits == 64 ? 64 : 52
         guard view.count >= hsize else {
@@ -326,7 +342,19 @@ public final class ELFFile {
         var out: [SectionHeader] = []
         var at = h.shoff
         for i in 0..<Int(count) {
-            out.append(try ELFFile.readSectionHeader(view, h, at: at, index: i))
+            let s = try ELFFile.readSectionHeader(view, h, at: at, index: i)
+            // Tables whose entries have a fixed size must say so (readers step by sh_entsize).
+            let expected: UInt64?
+            switch s.type {
+            case .dynamic: expected = UInt64(2 * h.wordSize)
+            case .symtab, .dynsym: expected = h.bits == 64 ? 24 : 16
+            default: expected = nil
+            }
+            if let expected, s.entsize != expected {
+                throw FormatError(offset: at + UInt64(h.bits == 64 ? 56 : 36), field: "sh_entsize of section \(i)", value: String(s.entsize),
+                                  problem: "a \(s.type == .dynamic ? "SHT_DYNAMIC" : "symbol table") section of ELF\(h.bits) must have entries of \(expected) bytes")
+            }
+            out.append(s)
             at += entsize
         }
         // Names.

@@ -85,33 +85,33 @@ public enum GoBuildInfoReader {
     /// Decodes the blob at `offset` of `region` (virtual address `address`): the version and
     /// the modinfo, either inline (Go ≥1.18, flag bit 1) or through two pointers to Go string
     /// headers resolved in `space`.
-    public static func parse(region: ByteView, offset: Int, address: UInt64, space: GoAddressSpace) throws -> GoBuildInfo {
-        let hdr = try region.slice(UInt64(offset), UInt64(headerSize), field: "Go build info header")
-        let ptrSize = Int(try hdr.u8(14, field: "Go build info pointer size"))
-        let flags = try hdr.u8(15, field: "Go build info flags")
+    public static func parse(region: ByteView, offset: Int, address: UInt64, space: GoAddressSpace, label: String = ".go.buildinfo") throws -> GoBuildInfo {
+        let hdr = try region.slice(UInt64(offset), UInt64(headerSize), field: "\(label) header")
+        let ptrSize = Int(try hdr.u8(14, field: "\(label) pointer size"))
+        let flags = try hdr.u8(15, field: "\(label) flags")
         let bigEndian = flags & 1 != 0
         let version: ByteView
         let modinfo: ByteView
         if flags & 2 != 0 {
             let after = UInt64(offset + headerSize)
-            let tail = try space.tail(at: address &+ UInt64(headerSize)) ?? region.suffix(from: after, field: "Go build info")
-            let (v, next) = try decodeString(tail, at: 0, what: "Go version")
-            let (m, _) = try decodeString(tail, at: next, what: "modinfo")
+            let tail = try space.tail(at: address &+ UInt64(headerSize)) ?? region.suffix(from: after, field: label)
+            let (v, next) = try decodeString(tail, at: 0, what: "\(label) version")
+            let (m, _) = try decodeString(tail, at: next, what: "\(label) modinfo")
             version = v
             modinfo = m
         } else {
             guard ptrSize == 4 || ptrSize == 8 else {
-                throw FormatError(offset: hdr.fileOffset + 14, field: "Go build info pointer size", value: String(ptrSize),
+                throw FormatError(offset: hdr.fileOffset + 14, field: "\(label) pointer size", value: String(ptrSize),
                                   problem: "must be 4 or 8")
             }
             let order: ByteOrder = bigEndian ? .big : .little
-            let vp = try hdr.word(16, size: ptrSize, order, field: "Go build info version pointer")
-            let mp = try hdr.word(16 + UInt64(ptrSize), size: ptrSize, order, field: "Go build info modinfo pointer")
+            let vp = try hdr.word(16, size: ptrSize, order, field: "\(label) version pointer")
+            let mp = try hdr.word(16 + UInt64(ptrSize), size: ptrSize, order, field: "\(label) modinfo pointer")
             version = try readGoString(space, vp, ptrSize, order, what: "runtime.buildVersion", at: hdr.fileOffset + 16)
             modinfo = try readGoString(space, mp, ptrSize, order, what: "runtime.modinfo", at: hdr.fileOffset + 16 + UInt64(ptrSize))
         }
         guard !version.isEmpty else {
-            throw FormatError(offset: hdr.fileOffset, field: "Go build info version", value: nil, problem: "the Go version string is empty")
+            throw FormatError(offset: hdr.fileOffset, field: "\(label) version", value: nil, problem: "the Go version string is empty")
         }
         var info = GoBuildInfo(goVersion: version.string, pointerSize: ptrSize, bigEndian: bigEndian)
         // Strip the 16-byte sentinels around modinfo (cmd/go/internal/modload infoStart/infoEnd).

@@ -108,7 +108,8 @@ public enum GoSignal: String, CaseIterable, Hashable, Sendable {
     case osUserCgo
     /// os/user reads /etc/passwd and /etc/group itself (`osusergo` or no cgo).
     case osUserPure
-    /// plugin (dlopen): `plugin.open`, `plugin._Cfunc_pluginOpen`.
+    /// plugin with dlopen (cgo): `plugin._Cfunc_pluginOpen`, with `plugin.open` as further
+    /// evidence. Without cgo `plugin.Open` is a stub that always fails, so it does not count.
     case plugin
     /// crypto/x509 loads the system roots: `crypto/x509.loadSystemRoots`, `initSystemRoots`.
     case x509SystemRoots

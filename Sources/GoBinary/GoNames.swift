@@ -143,6 +143,92 @@ struct GoNameScan {
         "time/tzdata": .tzdata, "golang.org/x/crypto/x509roots/fallback": .fallbackRoots, "runtime": .runtime,
     ]
 
+    /// Scans a NUL-separated name table (funcnametab) in one pass. For a name that starts with
+    /// the current package followed by "." the rest is only searched for NUL or "/" (16, then 8
+    /// bytes at a time); other names are parsed in full, and a String is made only when the
+    /// package changes to one not seen recently.
+    mutating func scanTable(_ table: UnsafeRawBufferPointer) {
+        guard let base = table.baseAddress else { return }
+        let end = table.count
+        // The current package's bytes, as a range of the table (from the name that set it).
+        var pkgStart = 0, pkgLen = 0
+        var i = 0
+        while i < end {
+            if pkgLen > 0, i + pkgLen < end, base.load(fromByteOffset: i + pkgLen, as: UInt8.self) == UInt8(ascii: "."),
+               GoNameScan.equal(base + i, base + pkgStart, pkgLen) {
+                let (stop, isSlash) = GoNameScan.findNULOrSlash(base, from: i + pkgLen + 1, end: end)
+                if !isSlash {
+                    examine(UnsafeRawBufferPointer(start: base + i, count: stop - i), restStart: pkgLen + 1)
+                    i = stop + 1
+                    continue
+                }
+            }
+            let stop = memchr(base + i, 0, end - i).map { UnsafeRawPointer($0) - base } ?? end
+            if stop > i {
+                let name = UnsafeRawBufferPointer(start: base + i, count: stop - i)
+                if let r = GoNames.packageRange(name) {
+                    if r.count != pkgLen || !GoNameScan.equal(base + i, base + pkgStart, pkgLen) {
+                        switchPackage(UnsafeRawBufferPointer(rebasing: name[r]))
+                        pkgStart = i
+                        pkgLen = r.count
+                    }
+                    examine(name, restStart: r.upperBound + 1)
+                } else {
+                    noPackage(name)
+                }
+            }
+            i = stop + 1
+        }
+    }
+
+    /// The first index at or after `from` (before `end`) holding NUL or "/", and which it was;
+    /// `end` when there is none.
+    @inline(__always)
+    static func findNULOrSlash(_ base: UnsafeRawPointer, from: Int, end: Int) -> (Int, Bool) {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let slashes: UInt64 = 0x2f2f_2f2f_2f2f_2f2f
+        var i = from
+        let zero = SIMD16<UInt8>(repeating: 0), slash = SIMD16<UInt8>(repeating: UInt8(ascii: "/"))
+        while i + 16 <= end {
+            let v = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            if any((v .== zero) .| (v .== slash)) { break }
+            i += 16
+        }
+        while i + 8 <= end {
+            let x = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let y = x ^ slashes
+            let t = ((x &- ones) & ~x & highs) | ((y &- ones) & ~y & highs)
+            if t != 0 {
+                // The lowest flagged byte is exact (false positives only occur above a true match).
+                let k = i + t.trailingZeroBitCount / 8
+                return (k, base.load(fromByteOffset: k, as: UInt8.self) != 0)
+            }
+            i += 8
+        }
+        while i < end {
+            let c = base.load(fromByteOffset: i, as: UInt8.self)
+            if c == 0 { return (i, false) }
+            if c == UInt8(ascii: "/") { return (i, true) }
+            i += 1
+        }
+        return (end, false)
+    }
+
+    @inline(__always)
+    static func equal(_ p: UnsafeRawPointer, _ q: UnsafeRawPointer, _ n: Int) -> Bool {
+        var k = 0
+        while k + 8 <= n {
+            if p.loadUnaligned(fromByteOffset: k, as: UInt64.self) != q.loadUnaligned(fromByteOffset: k, as: UInt64.self) { return false }
+            k += 8
+        }
+        while k < n {
+            if p.load(fromByteOffset: k, as: UInt8.self) != q.load(fromByteOffset: k, as: UInt8.self) { return false }
+            k += 1
+        }
+        return true
+    }
+
     mutating func add(_ name: UnsafeRawBufferPointer) {
         // Fast path: most names continue the package of the previous one. "pkg." followed by
         // no slash has exactly that package (the last slash is inside the prefix, and the
@@ -160,15 +246,37 @@ struct GoNameScan {
         }
         let pkg = UnsafeRawBufferPointer(rebasing: name[r])
         if !hadPackage || !GoNameScan.same(lastPackage, pkg) {
+            switchPackage(pkg)
+        }
+        examine(name, restStart: r.upperBound + 1)
+    }
+
+    /// Makes `pkg` the current package. Inlined bodies make names alternate between a few
+    /// packages, so the last few are kept to avoid building and hashing a String each time.
+    private mutating func switchPackage(_ pkg: UnsafeRawBufferPointer) {
+        if let k = recent.firstIndex(where: { GoNameScan.same($0.bytes, pkg) }) {
+            let e = recent[k]
+            lastPackage = e.bytes
+            lastPackageString = e.string
+            lastKind = e.kind
+        } else {
             lastPackage = Array(pkg)
             let s = GoNames.packageString(pkg)
             lastPackageString = s
             packages.insert(s)
             lastKind = GoNameScan.kinds[s] ?? (s.hasPrefix("runtime/") ? .runtime : .other)
-            hadPackage = true
+            if recent.count < 8 {
+                recent.append((lastPackage, s, lastKind))
+            } else {
+                recent[recentNext] = (lastPackage, s, lastKind)
+                recentNext = (recentNext + 1) % 8
+            }
         }
-        examine(name, restStart: r.upperBound + 1)
+        hadPackage = true
     }
+
+    private var recent: [(bytes: [UInt8], string: String, kind: Kind)] = []
+    private var recentNext = 0
 
     /// Signals from the part of the name after "pkg." (the package is `lastPackageString`).
     @inline(__always)
@@ -199,7 +307,9 @@ struct GoNameScan {
                 signals.note(.osUserPure, string(name))
             }
         case .plugin:
-            if GoNameScan.equals(rest, "open") || GoNameScan.equals(rest, "Open") { signals.note(.plugin, string(name)) }
+            // Without cgo, plugin.Open is a stub that always fails: only the dlopen path counts,
+            // and plugin.open is kept as evidence beside it.
+            if GoNameScan.equals(rest, "open") { pluginOpen = string(name) }
         case .x509:
             if GoNameScan.hasPrefix(rest, "loadSystemRoots") || GoNameScan.hasPrefix(rest, "initSystemRoots") {
                 signals.note(.x509SystemRoots, string(name))
@@ -228,8 +338,11 @@ struct GoNameScan {
     }
 
     /// Sorted results.
+    private var pluginOpen: String?
+
     func finish() -> (packages: [String], signals: GoSignals) {
         var s = signals
+        if s.plugin, let p = pluginOpen { s.note(.plugin, p) }
         s.cgoPackages = cgoPackages.sorted()
         return (packages.sorted(), s)
     }

@@ -72,8 +72,8 @@ public struct GoPclntab: @unchecked Sendable {
             throw FormatError(offset: data.fileOffset, field: "pclntab header", value: nil,
                               problem: "table is \(data.count) bytes, shorter than its 16-byte header")
         }
-        let le = try data.u32(0, .little, field: "pclntab magic")
-        let be = try data.u32(0, .big, field: "pclntab magic")
+        let le = try data.u32(0, .little, field: "pcHeader.magic")
+        let be = try data.u32(0, .big, field: "pcHeader.magic")
         let order: ByteOrder
         let version: Version
         if let v = Version(magic: le) {
@@ -81,20 +81,20 @@ public struct GoPclntab: @unchecked Sendable {
         } else if let v = Version(magic: be) {
             (order, version) = (.big, v)
         } else {
-            throw FormatError(offset: data.fileOffset, field: "pclntab magic", value: hex(le),
+            throw FormatError(offset: data.fileOffset, field: "pcHeader.magic", value: hex(le),
                               problem: "not a Go pclntab magic (0xfffffffb, 0xfffffffa, 0xfffffff0, 0xfffffff1)")
         }
-        let pad1 = try data.u8(4, field: "pclntab pad"), pad2 = try data.u8(5, field: "pclntab pad")
-        let quantum = try data.u8(6, field: "pclntab minLC")
-        let ptr = try data.u8(7, field: "pclntab ptrSize")
+        let pad1 = try data.u8(4, field: "pcHeader.pad"), pad2 = try data.u8(5, field: "pcHeader.pad")
+        let quantum = try data.u8(6, field: "pcHeader.minLC")
+        let ptr = try data.u8(7, field: "pcHeader.ptrSize")
         guard pad1 == 0, pad2 == 0 else {
-            throw FormatError(offset: data.fileOffset + 4, field: "pclntab pad", value: "\(pad1),\(pad2)", problem: "must be 0,0")
+            throw FormatError(offset: data.fileOffset + 4, field: "pcHeader.pad", value: "\(pad1),\(pad2)", problem: "must be 0,0")
         }
         guard quantum == 1 || quantum == 2 || quantum == 4 else {
-            throw FormatError(offset: data.fileOffset + 6, field: "pclntab minLC", value: String(quantum), problem: "PC quantum must be 1, 2 or 4")
+            throw FormatError(offset: data.fileOffset + 6, field: "pcHeader.minLC", value: String(quantum), problem: "PC quantum must be 1, 2 or 4")
         }
         guard ptr == 4 || ptr == 8 else {
-            throw FormatError(offset: data.fileOffset + 7, field: "pclntab ptrSize", value: String(ptr), problem: "pointer size must be 4 or 8")
+            throw FormatError(offset: data.fileOffset + 7, field: "pcHeader.ptrSize", value: String(ptr), problem: "pointer size must be 4 or 8")
         }
         self.order = order
         self.version = version
@@ -103,10 +103,10 @@ public struct GoPclntab: @unchecked Sendable {
         let w = UInt64(ptr)
         let size = UInt64(data.count)
         func word(_ i: UInt64, _ name: String) throws -> UInt64 {
-            try data.word(8 + i * w, size: Int(ptr), order, field: "pclntab \(name)")
+            try data.word(8 + i * w, size: Int(ptr), order, field: "pcHeader.\(name)")
         }
         func bad(_ i: UInt64, _ name: String, _ v: UInt64, _ problem: String) -> FormatError {
-            FormatError(offset: data.fileOffset + 8 + i * w, field: "pclntab \(name)", value: String(v), problem: problem)
+            FormatError(offset: data.fileOffset + 8 + i * w, field: "pcHeader.\(name)", value: String(v), problem: problem)
         }
         let nfunc = try word(0, "nfunc")
         switch version {
@@ -143,6 +143,10 @@ public struct GoPclntab: @unchecked Sendable {
             guard headerEnd <= size else {
                 throw FormatError(offset: data.fileOffset, field: "pclntab header", value: nil,
                                   problem: "header (\(headerEnd) bytes) extends past end of table (size \(size))")
+            }
+            // A first bound from the table size alone, so a lying count is named before offsets.
+            guard nfunc <= size / 8 else {
+                throw bad(0, "nfunc", nfunc, "\(nfunc) functions cannot fit in a table of \(size) bytes")
             }
             var previous = headerEnd
             for (k, name) in names.enumerated() {
@@ -232,14 +236,24 @@ public struct GoPclntab: @unchecked Sendable {
         }
     }
 
+    /// funcnametab as raw bytes (1.16+), nil for the 1.2 format.
+    func withFunctionNameTable<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R? {
+        guard version != .go12 else { return nil }
+        return try data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, funcnames.upperBound <= raw.count else { return nil }
+            return try body(UnsafeRawBufferPointer(start: base + funcnames.lowerBound, count: funcnames.count))
+        }
+    }
+
     /// Calls `body` with the bytes of each source file name until it returns false.
     public func forEachSourceFile(_ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
         if version == .go12 {
             let n = UInt64(fileCount)
             var i: UInt64 = 1   // entry 0 is unused
             while i < n {
-                let off = UInt64(try data.u32(UInt64(filetabOffset) + 4 * i, order, field: "pclntab filetab[\(i)]"))
-                let keepGoing = try withCString(at: off, field: "pclntab file name \(i)", body)
+                let at = UInt64(filetabOffset) + 4 * i
+                let off = UInt64(try data.u32(at, order, field: "pclntab filetab[\(i)]"))
+                let keepGoing = try withCString(at: off, field: "pclntab filetab[\(i)] name", fieldAt: at, body)
                 if !keepGoing { return }
                 i += 1
             }
@@ -251,7 +265,7 @@ public struct GoPclntab: @unchecked Sendable {
         }
     }
 
-    /// Function names as Strings (lazily).
+    /// Function names as Strings (a convenience; `forEachFunctionName` avoids the copies).
     public var functionNames: [String] {
         var out: [String] = []
         try? forEachFunctionName { out.append(String(decoding: $0, as: UTF8.self)); return true }
@@ -287,10 +301,11 @@ public struct GoPclntab: @unchecked Sendable {
         }
     }
 
-    private func withCString(at off: UInt64, field: @autoclosure () -> String,
+    /// The NUL-terminated string at `off`; errors name `fieldAt`, where the offset was read.
+    private func withCString(at off: UInt64, field: @autoclosure () -> String, fieldAt: UInt64,
                              _ body: (UnsafeRawBufferPointer) throws -> Bool) throws -> Bool {
         guard off < UInt64(data.count) else {
-            throw FormatError(offset: data.fileOffset &+ off, field: field(), value: hex(off),
+            throw FormatError(offset: data.fileOffset &+ fieldAt, field: field(), value: hex(off),
                               problem: "string offset lies past end of table (size \(data.count))")
         }
         return try data.withUnsafeBytes { raw in
@@ -317,7 +332,7 @@ public struct GoPclntab: @unchecked Sendable {
                                   value: hex(funcoff), problem: "lies past end of table (size \(data.count))")
             }
             let nameoff = UInt64(try data.u32(funcoff + w, order, field: "_func[\(i)].nameoff"))
-            let keepGoing = try withCString(at: nameoff, field: "_func[\(i)] name", body)
+            let keepGoing = try withCString(at: nameoff, field: "_func[\(i)].nameoff name", fieldAt: funcoff + w, body)
             if !keepGoing { return }
             i += 1
         }

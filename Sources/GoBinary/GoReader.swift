@@ -34,7 +34,8 @@ public enum GoReader {
         } else if let seg = loads.first(where: { $0.flags.contains(.write) && !$0.flags.contains(.execute) && $0.filesz > 0 }),
                   let region = space.tail(at: seg.vaddr) {
             if let off = GoBuildInfoReader.find(in: region, address: seg.vaddr) {
-                buildInfo = try GoBuildInfoReader.parse(region: region, offset: off, address: seg.vaddr &+ UInt64(off), space: space)
+                buildInfo = try GoBuildInfoReader.parse(region: region, offset: off, address: seg.vaddr &+ UInt64(off), space: space,
+                                                        label: "Go build info (PT_LOAD at \(hex(seg.offset)))")
             }
         }
 
@@ -80,13 +81,15 @@ public enum GoReader {
         if let s = macho.section(named: "__go_buildinfo") {
             let region = try macho.data(of: s)
             if let off = GoBuildInfoReader.find(in: region, address: s.addr) {
-                buildInfo = try GoBuildInfoReader.parse(region: region, offset: off, address: s.addr &+ UInt64(off), space: space)
+                buildInfo = try GoBuildInfoReader.parse(region: region, offset: off, address: s.addr &+ UInt64(off), space: space,
+                                                        label: "__go_buildinfo")
             }
         } else if let seg = segs.first(where: { $0.vmaddr != 0 && $0.initprot == 3 && $0.maxprot == 3 }),
                   let region = space.tail(at: seg.vmaddr) {
             // Before the section existed, the blob sat near the start of the first RW segment.
             if let off = GoBuildInfoReader.find(in: region, address: seg.vmaddr) {
-                buildInfo = try GoBuildInfoReader.parse(region: region, offset: off, address: seg.vmaddr &+ UInt64(off), space: space)
+                buildInfo = try GoBuildInfoReader.parse(region: region, offset: off, address: seg.vmaddr &+ UInt64(off), space: space,
+                                                        label: "Go build info (\(seg.name))")
             }
         }
         var buildID: String?
@@ -119,7 +122,8 @@ public enum GoReader {
             let region = try pe.data(of: s)
             let addr = pe.imageBase &+ UInt64(s.virtualAddress)
             if let off = GoBuildInfoReader.find(in: region, address: addr) {
-                buildInfo = try GoBuildInfoReader.parse(region: region, offset: off, address: addr &+ UInt64(off), space: space)
+                buildInfo = try GoBuildInfoReader.parse(region: region, offset: off, address: addr &+ UInt64(off), space: space,
+                                                        label: "Go build info (\(s.name))")
             }
         }
         var buildID: String?
@@ -169,7 +173,9 @@ public enum GoReader {
         var f = GoFacts(buildInfo: buildInfo, goBuildID: buildID)
         guard let table else { return f }
         var scan = GoNameScan()
-        try table.forEachFunctionName { scan.add($0); return true }
+        if table.withFunctionNameTable({ scan.scanTable($0) }) == nil {
+            try table.forEachFunctionName { scan.add($0); return true }
+        }
         let (packages, signals) = scan.finish()
         f.packages = packages
         f.signals = signals

@@ -52,7 +52,7 @@ public struct Analyzer {
             report.error = e.description
             report.errorOffset = e.offset
         }
-        let verdict = StartPredictor.predict(path: path, facts: r.facts, elf: r.elf, target: target, platform: platform)
+        let verdict = StartPredictor.predict(path: path, facts: r.facts, elf: r.elf, view: view, target: target, platform: platform)
         report.start = verdict
         let ctx = RuleContext(path: path, facts: r.facts, elf: r.elf, verdict: verdict, target: target, platform: platform, error: r.error)
         for rule in enabledRules {

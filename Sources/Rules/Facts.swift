@@ -80,6 +80,10 @@ public enum FactCollector {
             return try? r.get()
         }
 
+        if view.isEmpty {
+            let e = FormatError(offset: 0, field: "file", value: "0 bytes", problem: "the file is empty: no format can be read")
+            return FactsResult(facts: f, error: e, elf: nil)
+        }
         switch FormatSniffer.sniff(view) {
         case .elf:
             f.format = .elf
@@ -146,6 +150,10 @@ public enum FactCollector {
         case .script:
             f.format = .script
             f.shebang = Shebang(view)
+            if let sb = f.shebang, sb.truncated {
+                firstError = FormatError(offset: sb.interpreter.isEmpty ? 2 : UInt64(Shebang.bufferSize - 1), field: "#! line", value: nil,
+                                         problem: sb.interpreter.isEmpty ? "names no interpreter" : "the interpreter path does not end within the kernel's \(Shebang.bufferSize)-byte buffer (BINPRM_BUF_SIZE)")
+            }
         case .archive:
             f.format = .archive
         case .unknown:

@@ -69,7 +69,7 @@ public enum StartPredictor {
 
     /// Predicts the start of the file at `path` with `facts` (and its ELF view, when it has
     /// one) in `target` on `platform`.
-    public static func predict(path: String, facts f: FileFacts, elf: ELFFile?, target: TargetRoot, platform: Platform) -> StartVerdict {
+    public static func predict(path: String, facts f: FileFacts, elf: ELFFile?, view: ByteView? = nil, target: TargetRoot, platform: Platform) -> StartVerdict {
         // fs/exec.c: the file must be executable (root too needs one x bit).
         if !f.executable {
             return kernelFailure(path, "EACCES", .notExecutable,
@@ -80,7 +80,7 @@ public enum StartPredictor {
         }
         switch f.format {
         case .elf:
-            return predictELF(path: path, facts: f, elf: elf, target: target, platform: platform)
+            return predictELF(path: path, facts: f, elf: elf, view: view, target: target, platform: platform)
         case .script:
             return predictScript(path: path, facts: f, target: target, platform: platform)
         case .macho, .pe, .archive, .unknown:
@@ -95,11 +95,19 @@ public enum StartPredictor {
         }
     }
 
-    static func predictELF(path: String, facts f: FileFacts, elf: ELFFile?, target: TargetRoot, platform: Platform) -> StartVerdict {
-        guard let elf else {
-            // The ELF magic is there but the header is unusable (bad class or data, truncated):
-            // the kernel's checks read zeros or garbage and refuse the file.
+    static func predictELF(path: String, facts f: FileFacts, elf: ELFFile?, view: ByteView?, target: TargetRoot, platform: Platform) -> StartVerdict {
+        // With an invalid EI_CLASS or EI_DATA the kernel still reads the header in the machine's
+        // own layout (binfmt_elf checks e_machine, not the class); a header too short for that
+        // is ENOEXEC.
+        let native = platform.executableKinds.first.map { (bits: $0.bits, order: $0.order) }
+        guard let elf = elf ?? view.flatMap({ v in try? ELFFile(v, assuming: native) }) else {
             return kernelFailure(path, "ENOEXEC", .malformed("header"), "the ELF header is truncated or invalid, so the kernel rejects the file")
+        }
+        var f = f
+        if f.machine == nil {
+            let h = elf.header
+            f.machine = h.machine.factName(bits: h.bits, order: h.order)
+            f.interpreter = try? elf.interpreter()
         }
         let h = elf.header
         // load_elf_binary: type, then arch (machine with the class and byte order it implies).

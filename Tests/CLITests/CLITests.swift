@@ -208,13 +208,22 @@ func json(_ s: String) throws -> [String: Any] {
             let r = try sce(["--format", "json", name], cwd: dir.path)
             let file = try #require((try json(r.stdout)["files"] as? [[String: Any]])?.first, "\(name): \(r.stdout)")
             let error = file["error"] as? String
-            if name == "empty" {
-                #expect(file["start"] != nil)
-                continue
-            }
             #expect(r.status == 2, "\(name): exit \(r.status), error \(error ?? "nil")")
             #expect(error?.contains("0x") == true || error?.contains("offset") == true, "\(name): \(error ?? "nil")")
             #expect(file["start"] is [String: Any], "\(name) still gets a verdict")
         }
+    }
+}
+
+@Suite struct ColourTests {
+    /// script(1) gives the CLI a pseudo-terminal: colour there, none with NO_COLOR.
+    @Test func colourOnATerminalUnlessNoColor() throws {
+        let script = try #require(which("script"), "script(1) from bsdutils")
+        let dir = try workdir(["main": "go/server-cgo1"])
+        let tty = try run(script, ["-qec", "\(cli) main", "/dev/null"], environment: ["PATH": "/usr/bin:/bin", "TERM": "xterm"], cwd: dir.path)
+        #expect(tty.stdout.contains("\u{1B}[31mwill not start"), "\(tty.stdout.prefix(300))")
+        let plain = try run(script, ["-qec", "\(cli) main", "/dev/null"], environment: ["PATH": "/usr/bin:/bin", "TERM": "xterm", "NO_COLOR": "1"], cwd: dir.path)
+        #expect(plain.stdout.contains("will not start"))
+        #expect(!plain.stdout.contains("\u{1B}["))
     }
 }

@@ -103,6 +103,27 @@ enum Oracle {
         #expect(Oracle.agrees(v, observed), "\(b.name): predicted \(v.ok ? "starts" : "\(v.stage?.rawValue ?? "-") \(v.errno ?? "-"): \(v.reason)"), observed \(observed)")
     }
 
+    /// The committed hostile fixtures, made executable: the verdict matches the kernel even on
+    /// files our reader rejects (an invalid EI_CLASS still runs: binfmt_elf checks e_machine).
+    @Test func hostileFixturesAgreeWithExecve() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: TestPaths.hostile.path)
+            .filter { !$0.hasSuffix(".py") && !$0.hasSuffix(".tsv") && !$0.hasPrefix("loop-") }.sorted()
+        try #require(names.count >= 20)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sce-hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let host = Platform.host
+        let scratch = try #require(TestProfiles.scratch(host))
+        for name in names {
+            let p = dir.appendingPathComponent(name)
+            try FileManager.default.copyItem(at: TestPaths.hostile.appendingPathComponent(name), to: p)
+            chmod(p.path, 0o755)
+            let v = try #require(Analyzer(target: scratch, platform: host).check(path: p.path).start)
+            let observed = try Oracle.observe(p.path)
+            #expect(Oracle.agrees(v, observed), "\(name): predicted \(v.ok ? "starts" : "\(v.errno ?? "-") \(v.reason)"), observed \(observed)")
+        }
+    }
+
     /// Mutated copies of real binaries: whatever the verdict says, execve agrees.
     @Test func truncatedBinariesAgreeWithExecve() throws {
         let src = try Data(contentsOf: URL(fileURLWithPath: try TestBinaries.named("c/hello-static").path))

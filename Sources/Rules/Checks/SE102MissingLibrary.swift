@@ -9,9 +9,10 @@ public enum SE102MissingLibrary: Rule {
         fixAfter: "FROM gcr.io/distroless/cc-debian12     # adds libgcc_s, libstdc++",
         severity: .error,
         examples: [
-            .fires("c/hello-dynamic", on: "alpine", "alpine has no glibc libc.so.6"),
+            .fires("c/hello-cxx", on: "distroless-base", "a C++ program: distroless/base has glibc but not libstdc++.so.6"),
+            .silent("c/hello-cxx", on: "distroless-cc", "distroless/cc adds libstdc++ and libgcc_s"),
             .silent("c/hello-dynamic", on: "distroless-base", "distroless/base has libc.so.6"),
-            .silent("c/hello-dynamic", "on scratch the interpreter is missing first (SE101)"),
+            .silent("c/hello-cxx", "on scratch the interpreter is missing first (SE101)"),
         ])
 
     public static func check(_ c: RuleContext) -> [Finding] {
