@@ -34,6 +34,15 @@ public struct StartVerdict: Sendable, Hashable {
     public var reason: String
     public var cause: Cause?
 
+    public init(ok: Bool, stage: Stage?, errno: String?, message: String?, reason: String, cause: Cause?) {
+        self.ok = ok
+        self.stage = stage
+        self.errno = errno
+        self.message = message
+        self.reason = reason
+        self.cause = cause
+    }
+
     public static func starts(_ reason: String) -> StartVerdict {
         StartVerdict(ok: true, stage: nil, errno: nil, message: nil, reason: reason, cause: nil)
     }

@@ -70,6 +70,15 @@ struct BuildInfoDifferentialTests {
     }
 }
 
+@Suite("Non-Go files")
+struct NonGoTests {
+    @Test("C programs, libraries, objects and scripts are absent (nil), not errors",
+          arguments: TestBinaries.all.filter { $0.kind != "go" })
+    func absent(_ b: TestBinary) throws {
+        #expect(try goFacts(b).1 == nil)
+    }
+}
+
 @Suite("Packages from pclntab")
 struct PackageTests {
     /// (stripped, unstripped) pairs: "server-cgo1-sw" ↔ "server-cgo1",

@@ -1,0 +1,84 @@
+import ELFKit
+import Foundation
+import Render
+import Rules
+import TestSupport
+import Testing
+
+/// Renderers are pure: the same reports give the same bytes. Each format is compared with a
+/// committed golden file; run with UPDATE_GOLDEN=1 to rewrite them after an intended change.
+@Suite struct GoldenTests {
+    static let document: RunDocument = {
+        var facts = FileFacts()
+        facts.format = .elf
+        facts.fileBytes = 9_409_024
+        facts.mode = 0o755
+        facts.bits = 64
+        facts.endianness = .little
+        facts.machine = "x86_64"
+        facts.machineRaw = .x86_64
+        facts.type = .exec
+        facts.interpreter = "/lib64/ld-linux-x86-64.so.2"
+        facts.needed = ["libc.so.6"]
+        facts.glibcVersionsRequired = ["GLIBC_2.2.5", "GLIBC_2.34"]
+        facts.debugBytes = 2_513_215
+        facts.symtabBytes = 571_826
+        var bad = FileReport(path: "dist/main")
+        bad.facts = facts
+        bad.start = StartVerdict(ok: false, stage: .kernel, errno: "ENOENT", message: "exec /dist/main: no such file or directory",
+                                 reason: "the ELF interpreter /lib64/ld-linux-x86-64.so.2 named in PT_INTERP does not exist in scratch",
+                                 cause: .missingInterpreter("/lib64/ld-linux-x86-64.so.2"))
+        let se101 = RuleRegistry.info("SE101")!
+        let se400 = RuleRegistry.info("SE400")!
+        bad.findings = [
+            Finding(se101, message: "the interpreter /lib64/ld-linux-x86-64.so.2 (PT_INTERP) does not exist in scratch",
+                    why: "The kernel opens the PT_INTERP loader before the program runs.",
+                    fix: "CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build ./cmd/server",
+                    command: "CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build ./cmd/server"),
+            Finding(se400, message: "2.4 MB of DWARF \"debug\" information\twith a tab", why: "Not loaded at run time.", fix: "go build -ldflags=\"-s -w\""),
+        ]
+        var broken = FileReport(path: "dist/broken file")
+        broken.error = "e_phoff = 0x100000 at offset 0x20: extends past end of file (size 1080)"
+        broken.errorOffset = 0x20
+        broken.start = StartVerdict(ok: false, stage: .kernel, errno: "ENOEXEC", message: "exec /dist/broken file: exec format error",
+                                    reason: "the kernel cannot read the program headers", cause: .malformed("e_phoff"))
+        var ok = FileReport(path: "./hello")
+        ok.start = .starts("statically linked: no interpreter, no libraries")
+        return RunDocument(toolVersion: "0.1.0", targetName: "scratch", platform: "linux/amd64", reports: [bad, broken, ok])
+    }()
+
+    func compare(_ name: String, _ actual: String) throws {
+        let url = TestPaths.repo.appendingPathComponent("Tests/RenderTests/Golden/\(name)")
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            try Data(actual.utf8).write(to: url)
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(actual == expected, "\(name) differs from its golden file; UPDATE_GOLDEN=1 rewrites it")
+    }
+
+    @Test func text() throws { try compare("check.txt", TextRenderer(color: false).render(GoldenTests.document)) }
+    @Test func textInColour() throws { try compare("check.ansi", TextRenderer(color: true).render(GoldenTests.document)) }
+    @Test func json() throws { try compare("check.json", JSONRenderer.render(GoldenTests.document)) }
+    @Test func sarif() throws { try compare("check.sarif", SARIFRenderer.render(GoldenTests.document, rules: RuleRegistry.infos)) }
+    @Test func github() throws { try compare("check.github", GitHubRenderer.render(GoldenTests.document)) }
+
+    @Test func renderingIsDeterministic() {
+        #expect(JSONRenderer.render(GoldenTests.document) == JSONRenderer.render(GoldenTests.document))
+    }
+
+    /// The JSON writer's output parses back, including escapes and control characters.
+    @Test func jsonEscapesRoundTrip() throws {
+        var w = JSONWriter()
+        let tricky = "quote\" backslash\\ tab\t nl\n cr\r bell\u{07} del\u{7f} unicode é 😀"
+        w.beginObject()
+        w.field("s", tricky)
+        w.field("n", nil as String?)
+        w.field("u", UInt64.max)
+        w.field("a", strings: ["x", "y"])
+        w.endObject()
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(w.bytes)) as? [String: Any])
+        #expect(o["s"] as? String == tricky)
+        #expect(o["n"] is NSNull)
+        #expect((o["a"] as? [String]) == ["x", "y"])
+    }
+}
