@@ -201,6 +201,12 @@ gobuild cur go/server-pie-ext-cgo1 "server -buildmode=pie CGO_ENABLED=1 -linkmod
     CGO_ENABLED=1 -- -buildmode=pie -ldflags=-linkmode=external ./cmd/server
 gobuild cur go/server-pie-ext-cgo1-sw "server -buildmode=pie CGO_ENABLED=1 -ldflags=-s -w -linkmode=external" \
     CGO_ENABLED=1 -- -buildmode=pie "-ldflags=$SW -linkmode=external" ./cmd/server
+# Go 1.19's external-linked PIE keeps pclntab inside .data.rel.ro with no section of its own:
+# readers must find it by its header.
+gobuild 119 go119/server-pie-ext-cgo1 "Go 1.19 server -buildmode=pie -linkmode=external: pclntab has no section of its own" \
+    CGO_ENABLED=1 -- -buildmode=pie -ldflags=-linkmode=external ./cmd/server
+gobuild 119 go119/server-pie-ext-cgo1-sw "Go 1.19 server -buildmode=pie -ldflags=-s -w -linkmode=external" \
+    CGO_ENABLED=1 -- -buildmode=pie "-ldflags=$SW -linkmode=external" ./cmd/server
 
 # --- Go cross builds (hello, CGO_ENABLED=0) ------------------------------------------
 echo "build.sh: cross (hello, CGO_ENABLED=0)"

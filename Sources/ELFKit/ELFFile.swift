@@ -621,10 +621,16 @@ public final class ELFFile {
         return n.desc.bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 
-    /// The Go build ID note (name "Go", type 4) as a string.
+    /// The Go build ID note (name "Go", type 4) as a string, from the PT_NOTE segments or,
+    /// when they do not carry it, the `.note.go.buildid` section.
     public func goBuildID() throws -> String? {
-        guard let n = try notes().first(where: { $0.name == "Go" && $0.type == 4 }) else { return nil }
-        return n.desc.string
+        if let n = try notes().first(where: { $0.name == "Go" && $0.type == 4 }) { return n.desc.string }
+        guard let s = try? section(named: ".note.go.buildid"), s.hasFileBytes else { return nil }
+        let region = try data(of: s)
+        var c = ByteCursor(region, order: order)
+        let namesz = UInt64(try c.u32("n_namesz")), descsz = UInt64(try c.u32("n_descsz")), type = try c.u32("n_type")
+        guard type == 4, namesz >= 2, region.hasBytes(Array("Go".utf8), at: 12) else { return nil }
+        return try region.slice(alignUp(12 + namesz, s.addralign == 8 ? 8 : 4), descsz, field: "Go build ID note").string
     }
 
     // MARK: - Sizes

@@ -23,6 +23,14 @@ public enum GoReader {
         })
         let sections = (try? elf.sections()) ?? []
         func named(_ n: String) -> SectionHeader? { sections.first { $0.name == n && $0.hasFileBytes } }
+        // With section headers, a Go binary has Go's sections (.go.buildinfo, .gopclntab,
+        // .note.go.buildid, .go.module …): without any, it is not one, and the searches below
+        // (meant for files whose section headers are gone) would only cost time.
+        if !sections.isEmpty && !sections.contains(where: {
+            $0.name.hasPrefix(".go") || $0.name.hasPrefix(".note.go.") || $0.name.hasPrefix(".data.rel.ro.go") || $0.name == ".gopclntab"
+        }) {
+            return nil
+        }
 
         // Build info: the section, else the first writable non-executable PT_LOAD segment.
         var buildInfo: GoBuildInfo?
@@ -31,7 +39,8 @@ public enum GoReader {
             if let off = GoBuildInfoReader.find(in: region, address: s.addr) {
                 buildInfo = try GoBuildInfoReader.parse(region: region, offset: off, address: s.addr &+ UInt64(off), space: space)
             }
-        } else if let seg = loads.first(where: { $0.flags.contains(.write) && !$0.flags.contains(.execute) && $0.filesz > 0 }),
+        } else if sections.isEmpty,
+                  let seg = loads.first(where: { $0.flags.contains(.write) && !$0.flags.contains(.execute) && $0.filesz > 0 }),
                   let region = space.tail(at: seg.vaddr) {
             if let off = GoBuildInfoReader.find(in: region, address: seg.vaddr) {
                 buildInfo = try GoBuildInfoReader.parse(region: region, offset: off, address: seg.vaddr &+ UInt64(off), space: space,
@@ -39,7 +48,7 @@ public enum GoReader {
             }
         }
 
-        var buildID = noteBuildID(elf, sections: sections, loads: loads)
+        var buildID = try? elf.goBuildID()
         if buildID == nil {
             if let text = named(".text"), let region = try? elf.data(of: text) {
                 buildID = textBuildID(region)
@@ -235,40 +244,6 @@ public enum GoReader {
         return nil
     }
 
-    /// The Go build ID note (owner "Go", type 4): the `.note.go.buildid` section, else any
-    /// PT_NOTE segment. Read here rather than through `ELFFile.notes()` so that one odd note
-    /// (e.g. an 8-byte aligned .note.gnu.property) cannot hide it.
-    static func noteBuildID(_ elf: ELFFile, sections: [SectionHeader], loads: [ProgramHeader]) -> String? {
-        var regions: [(ByteView, UInt64)] = []
-        if let s = sections.first(where: { $0.name == ".note.go.buildid" && $0.hasFileBytes }), let r = try? elf.data(of: s) {
-            regions.append((r, s.addralign == 8 ? 8 : 4))
-        }
-        for p in (try? elf.programHeaders()) ?? [] where p.type == .note {
-            if let r = try? elf.data(of: p) { regions.append((r, p.align == 8 ? 8 : 4)) }
-        }
-        let order = elf.order
-        for (region, align) in regions {
-            var off: UInt64 = 0
-            let size = UInt64(region.count)
-            while off + 12 <= size {
-                guard let namesz = try? region.u32(off, order, field: ""), let descsz = try? region.u32(off + 4, order, field: ""),
-                      let type = try? region.u32(off + 8, order, field: "") else { break }
-                let nameOff = off + 12
-                let descOff = roundUp(nameOff + UInt64(namesz), align)
-                let next = roundUp(descOff + UInt64(descsz), align)
-                guard next <= size + align, descOff + UInt64(descsz) <= size else { break }
-                if type == 4, namesz >= 2, region.hasBytes(Array("Go".utf8), at: Int(nameOff)),
-                   namesz == 2 || region[safe: Int(nameOff) + 2] == 0,
-                   let desc = try? region.slice(descOff, UInt64(descsz), field: "") {
-                    return trimNUL(desc.string)
-                }
-                off = next
-            }
-        }
-        return nil
-    }
-
-    static func roundUp(_ v: UInt64, _ a: UInt64) -> UInt64 { (v &+ a &- 1) / a &* a }
 
     static func trimNUL(_ s: String) -> String {
         var t = Substring(s)
