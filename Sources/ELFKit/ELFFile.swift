@@ -390,28 +390,21 @@ public final class ELFFile {
 
     // MARK: - Addresses
 
+    /// The PT_LOAD segments as an address map (built once).
+    public private(set) lazy var addressMap: AddressMap = {
+        let loads = ((try? programHeaders()) ?? []).filter { $0.type == .load }
+        return AddressMap(view: view, mappings: loads.map { AddressMap.Mapping(vaddr: $0.vaddr, fileOffset: $0.offset, fileSize: $0.filesz) })
+    }()
+
     /// The file offset of a virtual address, through the PT_LOAD segment that maps it with
     /// `count` bytes backed by the file; nil when no segment does.
     public func fileOffset(ofAddress addr: UInt64, count: UInt64 = 1) -> UInt64? {
-        guard let phdrs = try? programHeaders() else { return nil }
-        for p in phdrs where p.type == .load && addr >= p.vaddr {
-            let delta = addr - p.vaddr
-            let (end, o) = delta.addingReportingOverflow(count)
-            if !o, end <= p.filesz {
-                let (off, o2) = p.offset.addingReportingOverflow(delta)
-                if !o2 { return off }
-            }
-        }
-        return nil
+        addressMap.fileOffset(ofAddress: addr, count: count)
     }
 
     /// `count` bytes at a virtual address, resolved through PT_LOAD.
     public func read(address: UInt64, count: UInt64, field: @autoclosure () -> String) throws -> ByteView {
-        guard let off = fileOffset(ofAddress: address, count: count) else {
-            throw FormatError(offset: 0, field: field(), value: hex(address),
-                              problem: "address (\(count) bytes) is not backed by the file in any PT_LOAD segment")
-        }
-        return try view.slice(off, count, field: field())
+        try addressMap.read(address: address, count: count, field: field())
     }
 
     // MARK: - Interpreter and dynamic segment

@@ -172,26 +172,19 @@ public struct MachOFile: @unchecked Sendable {
         try view.slice(s.fileoff, s.filesize, field: "segment \(s.name)")
     }
 
+    /// The segments as an address map.
+    public var addressMap: AddressMap {
+        AddressMap(view: view, mappings: segments.map { AddressMap.Mapping(vaddr: $0.vmaddr, fileOffset: $0.fileoff, fileSize: $0.filesize) })
+    }
+
     /// The file offset of a virtual address with `count` bytes backed by one segment, or nil.
     public func fileOffset(ofAddress addr: UInt64, count: UInt64 = 1) -> UInt64? {
-        for s in segments where s.filesize > 0 && addr >= s.vmaddr {
-            let delta = addr - s.vmaddr
-            let (end, o) = delta.addingReportingOverflow(count)
-            if !o, end <= s.filesize {
-                let (off, o2) = s.fileoff.addingReportingOverflow(delta)
-                if !o2 { return off }
-            }
-        }
-        return nil
+        addressMap.fileOffset(ofAddress: addr, count: count)
     }
 
     /// `count` bytes at a virtual address, resolved through the segments.
     public func read(address: UInt64, count: UInt64) throws -> ByteView {
-        guard let off = fileOffset(ofAddress: address, count: count) else {
-            throw FormatError(offset: 0, field: "virtual address", value: hex(address),
-                              problem: "address (\(count) bytes) is not backed by the file in any segment")
-        }
-        return try view.slice(off, count, field: "bytes at \(hex(address))")
+        try addressMap.read(address: address, count: count, field: "bytes at \(hex(address))")
     }
 }
 

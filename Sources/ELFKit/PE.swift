@@ -133,27 +133,22 @@ public struct PEFile: @unchecked Sendable {
         try view.slice(UInt64(s.pointerToRawData), UInt64(s.fileBackedSize), field: "section \(s.name)")
     }
 
+    /// The sections as an address map (image base + RVA → raw data in the file).
+    public var addressMap: AddressMap {
+        AddressMap(view: view, mappings: sections.map {
+            AddressMap.Mapping(vaddr: imageBase &+ UInt64($0.virtualAddress), fileOffset: UInt64($0.pointerToRawData),
+                               fileSize: UInt64($0.sizeOfRawData))
+        })
+    }
+
     /// The file offset of a virtual address (image base + RVA) with `count` bytes backed by one
     /// section, or nil.
     public func fileOffset(ofAddress addr: UInt64, count: UInt64 = 1) -> UInt64? {
-        guard addr >= imageBase else { return nil }
-        let rva = addr - imageBase
-        for s in sections where rva >= UInt64(s.virtualAddress) {
-            let delta = rva - UInt64(s.virtualAddress)
-            let (end, o) = delta.addingReportingOverflow(count)
-            if !o, end <= UInt64(s.sizeOfRawData) {
-                return UInt64(s.pointerToRawData) + delta
-            }
-        }
-        return nil
+        addressMap.fileOffset(ofAddress: addr, count: count)
     }
 
     /// `count` bytes at a virtual address (image base + RVA), resolved through the sections.
     public func read(address: UInt64, count: UInt64) throws -> ByteView {
-        guard let off = fileOffset(ofAddress: address, count: count) else {
-            throw FormatError(offset: 0, field: "virtual address", value: hex(address),
-                              problem: "address (\(count) bytes) is not backed by the file in any section")
-        }
-        return try view.slice(off, count, field: "bytes at \(hex(address))")
-    }
+        try addressMap.read(address: address, count: count, field: "bytes at \(hex(address))")
+}
 }

@@ -7,50 +7,6 @@ import Darwin
 #endif
 import ELFKit
 
-/// Virtual address → file bytes, for any of the three formats: (vaddr, file offset, file size)
-/// ranges over the file's view.
-public struct GoAddressSpace: @unchecked Sendable {
-    public struct Mapping: Hashable, Sendable {
-        public var vaddr: UInt64
-        public var fileOffset: UInt64
-        public var fileSize: UInt64
-        public init(vaddr: UInt64, fileOffset: UInt64, fileSize: UInt64) {
-            self.vaddr = vaddr
-            self.fileOffset = fileOffset
-            self.fileSize = fileSize
-        }
-    }
-
-    public let view: ByteView
-    public let mappings: [Mapping]
-
-    public init(view: ByteView, mappings: [Mapping]) {
-        self.view = view
-        self.mappings = mappings.filter { $0.fileSize > 0 }
-    }
-
-    /// The bytes from `addr` to the end of the mapping that holds it (cut at the end of the
-    /// file), or nil when no mapping holds it.
-    public func tail(at addr: UInt64) -> ByteView? {
-        for m in mappings where addr >= m.vaddr && addr - m.vaddr < m.fileSize {
-            let delta = addr - m.vaddr
-            let (off, o) = m.fileOffset.addingReportingOverflow(delta)
-            guard !o, off <= UInt64(view.count) else { return nil }
-            let n = min(m.fileSize - delta, UInt64(view.count) - off)
-            return try? view.slice(off, n, field: "")
-        }
-        return nil
-    }
-
-    /// Exactly `count` bytes at `addr`.
-    public func read(_ addr: UInt64, _ count: UInt64, field: @autoclosure () -> String) throws -> ByteView {
-        guard let t = tail(at: addr), UInt64(t.count) >= count else {
-            throw FormatError(offset: 0, field: field(), value: hex(addr),
-                              problem: "address (\(count) bytes) is not backed by the file in any segment")
-        }
-        return try t.slice(0, count, field: field())
-    }
-}
 
 /// The build info blob (`src/debug/buildinfo/buildinfo.go`) and the modinfo text
 /// (`src/runtime/debug/mod.go`, ParseBuildInfo).
@@ -85,7 +41,7 @@ public enum GoBuildInfoReader {
     /// Decodes the blob at `offset` of `region` (virtual address `address`): the version and
     /// the modinfo, either inline (Go ≥1.18, flag bit 1) or through two pointers to Go string
     /// headers resolved in `space`.
-    public static func parse(region: ByteView, offset: Int, address: UInt64, space: GoAddressSpace, label: String = ".go.buildinfo") throws -> GoBuildInfo {
+    public static func parse(region: ByteView, offset: Int, address: UInt64, space: AddressMap, label: String = ".go.buildinfo") throws -> GoBuildInfo {
         let hdr = try region.slice(UInt64(offset), UInt64(headerSize), field: "\(label) header")
         let ptrSize = Int(try hdr.u8(14, field: "\(label) pointer size"))
         let flags = try hdr.u8(15, field: "\(label) flags")
@@ -150,16 +106,16 @@ public enum GoBuildInfoReader {
     }
 
     /// A Go string header (data pointer, length) at `addr`, and its bytes.
-    static func readGoString(_ space: GoAddressSpace, _ addr: UInt64, _ ptrSize: Int, _ order: ByteOrder,
+    static func readGoString(_ space: AddressMap, _ addr: UInt64, _ ptrSize: Int, _ order: ByteOrder,
                              what: String, at pointerOffset: UInt64) throws -> ByteView {
-        guard let hdr = try? space.read(addr, UInt64(2 * ptrSize), field: what) else {
+        guard let hdr = try? space.read(address: addr, count: UInt64(2 * ptrSize), field: what) else {
             throw FormatError(offset: pointerOffset, field: "\(what) pointer", value: hex(addr),
                               problem: "string header address is not backed by the file in any segment")
         }
         let data = try hdr.word(0, size: ptrSize, order, field: "\(what).ptr")
         let len = try hdr.word(UInt64(ptrSize), size: ptrSize, order, field: "\(what).len")
         if len == 0 { return try hdr.slice(0, 0, field: what) }
-        guard let bytes = try? space.read(data, len, field: what) else {
+        guard let bytes = try? space.read(address: data, count: len, field: what) else {
             throw FormatError(offset: hdr.fileOffset, field: "\(what) string", value: "\(len) bytes at \(hex(data))",
                               problem: "string data is not backed by the file in any segment")
         }

@@ -18,9 +18,7 @@ public enum GoReader {
     public static func read(elf: ELFFile) throws -> GoFacts? {
         let view = elf.view
         let loads = ((try? elf.programHeaders()) ?? []).filter { $0.type == .load }
-        let space = GoAddressSpace(view: view, mappings: loads.map {
-            GoAddressSpace.Mapping(vaddr: $0.vaddr, fileOffset: $0.offset, fileSize: $0.filesz)
-        })
+        let space = elf.addressMap
         let sections = (try? elf.sections()) ?? []
         func named(_ n: String) -> SectionHeader? { sections.first { $0.name == n && $0.hasFileBytes } }
         // With section headers, a Go binary has Go's sections (.go.buildinfo, .gopclntab,
@@ -83,9 +81,7 @@ public enum GoReader {
 
     public static func read(macho: MachOFile) throws -> GoFacts? {
         let segs = macho.segments.filter { $0.name != "__PAGEZERO" && $0.filesize > 0 }
-        let space = GoAddressSpace(view: macho.view, mappings: segs.map {
-            GoAddressSpace.Mapping(vaddr: $0.vmaddr, fileOffset: $0.fileoff, fileSize: $0.filesize)
-        })
+        let space = macho.addressMap
         var buildInfo: GoBuildInfo?
         if let s = macho.section(named: "__go_buildinfo") {
             let region = try macho.data(of: s)
@@ -119,10 +115,7 @@ public enum GoReader {
     // MARK: - PE
 
     public static func read(pe: PEFile) throws -> GoFacts? {
-        let space = GoAddressSpace(view: pe.view, mappings: pe.sections.map {
-            GoAddressSpace.Mapping(vaddr: pe.imageBase &+ UInt64($0.virtualAddress), fileOffset: UInt64($0.pointerToRawData),
-                                   fileSize: UInt64($0.sizeOfRawData))
-        })
+        let space = pe.addressMap
         // Build info: the first initialized, readable, writable data section (debug/buildinfo).
         let rw = PESection.cntInitializedData | PESection.memRead | PESection.memWrite
         var buildInfo: GoBuildInfo?

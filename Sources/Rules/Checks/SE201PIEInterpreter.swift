@@ -19,7 +19,8 @@ public enum SE201PIEInterpreter: Rule {
     public static func check(_ c: RuleContext) -> [Finding] {
         guard let go = c.go, let interp = c.facts.interpreter, !c.target.fileExists(interp) else { return [] }
         let pie = go.buildInfo?.setting("-buildmode") == "pie" || c.facts.pieFlag || c.facts.type == .dyn
-        guard pie, c.facts.needed.isEmpty || !go.signals.cgoRuntime, !go.signals.cgoRuntime else { return [] }
+        // With cgo, SE200 names the cause; SE201 is the PIE that needed no interpreter at all.
+        guard pie, !go.signals.cgoRuntime else { return [] }
         var fix = "drop -buildmode=pie"
         var command: String?
         if var line = GoBuildLine(go) {
