@@ -38,10 +38,7 @@ public enum SARIFRenderer {
         for r in failed {
             w.beginObject()
             w.field("level", "error")
-            w.key("message")
-            w.beginObject()
-            w.field("text", r.error)
-            w.endObject()
+            message(&w, "message", r.error)
             location(r.path, into: &w)
             w.endObject()
         }
@@ -57,10 +54,7 @@ public enum SARIFRenderer {
                 w.field("ruleId", f.rule)
                 if let i = rules.firstIndex(where: { $0.id == f.rule }) { w.field("ruleIndex", i) }
                 w.field("level", level(f.severity))
-                w.key("message")
-                w.beginObject()
-                w.field("text", "\(f.message)\nFix: \(f.fix)")
-                w.endObject()
+                message(&w, "message", "\(f.message)\nFix: \(f.fix)")
                 location(r.path, into: &w)
                 w.key("properties")
                 w.beginObject()
@@ -85,6 +79,14 @@ public enum SARIFRenderer {
         return w.string + "\n"
     }
 
+    /// A SARIF message object: `"key": {"text": …}`.
+    static func message(_ w: inout JSONWriter, _ key: String, _ text: String?) {
+        w.key(key)
+        w.beginObject()
+        w.field("text", text)
+        w.endObject()
+    }
+
     static func location(_ path: String, into w: inout JSONWriter) {
         w.key("locations")
         w.beginArray()
@@ -104,14 +106,8 @@ public enum SARIFRenderer {
         w.beginObject()
         w.field("id", i.id)
         w.field("name", i.name)
-        w.key("shortDescription")
-        w.beginObject()
-        w.field("text", i.title)
-        w.endObject()
-        w.key("fullDescription")
-        w.beginObject()
-        w.field("text", i.summary)
-        w.endObject()
+        message(&w, "shortDescription", i.title)
+        message(&w, "fullDescription", i.summary)
         w.key("help")
         w.beginObject()
         w.field("text", "\(i.rationale)\nBefore: \(i.fixBefore)\nAfter: \(i.fixAfter)")
