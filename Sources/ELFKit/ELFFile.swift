@@ -214,6 +214,10 @@ public final class ELFFile {
     /// The real number of program headers, resolving PN_XNUM through section 0's sh_info.
     private static func programHeaderCount(_ view: ByteView, _ h: ELFHeader) throws -> UInt64 {
         if h.phnum != 0xffff { return UInt64(h.phnum) }
+        guard h.shoff != 0 else {
+            throw FormatError(offset: fieldOffset(h, "e_phnum"), field: "e_phnum", value: "0xffff (PN_XNUM)",
+                              problem: "the real count must be in section header 0's sh_info, but there is no section header table (e_shoff = 0)")
+        }
         let s0 = try readSectionZero(view, h)
         return UInt64(s0.info)
     }

@@ -20,10 +20,10 @@ public struct GoBuildLine: Sendable, Hashable {
     public init?(_ go: GoFacts?) {
         guard let info = go?.buildInfo else { return nil }
         func s(_ k: String) -> String? { info.setting(k) }
-        for key in ["CGO_ENABLED", "GOOS", "GOARCH", "GOARM", "GO386", "GOAMD64", "GOARM64", "GOMIPS", "GOPPC64", "GOEXPERIMENT"] {
+        for key in ["CGO_ENABLED", "GOOS", "GOARCH"] + GoBuildLine.archVariables + ["GOEXPERIMENT"] {
             guard let v = s(key) else { continue }
             // Defaults add noise to the line: keep only what differs from the default.
-            if key == "GOAMD64" && v == "v1" { continue }
+            if GoBuildLine.archDefaults[key] == v { continue }
             env.append((key, v))
         }
         trimpath = s("-trimpath") == "true"
@@ -43,7 +43,16 @@ public struct GoBuildLine: Sendable, Hashable {
         return path
     }
 
+    /// Variables that refine one GOARCH; they mean nothing (or something else) for another.
+    static let archVariables = ["GOARM", "GO386", "GOAMD64", "GOARM64", "GOMIPS", "GOMIPS64", "GOPPC64", "GORISCV64"]
+    static let archDefaults = ["GOAMD64": "v1", "GOARM64": "v8.0", "GO386": "sse2", "GOMIPS": "hardfloat",
+                               "GOMIPS64": "hardfloat", "GOPPC64": "power8", "GORISCV64": "rva20u64"]
+
     public mutating func setEnv(_ key: String, _ value: String) {
+        // A new architecture drops the old one's refinements (GOARM64=v8.0 is not for amd64).
+        if key == "GOARCH", env.first(where: { $0.0 == "GOARCH" })?.1 != value {
+            env.removeAll { GoBuildLine.archVariables.contains($0.0) }
+        }
         if let i = env.firstIndex(where: { $0.0 == key }) { env[i].1 = value } else {
             // CGO_ENABLED, GOOS, GOARCH first, in that order.
             let order = ["CGO_ENABLED", "GOOS", "GOARCH"]

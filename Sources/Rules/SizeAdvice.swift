@@ -4,6 +4,7 @@ import Targets
 /// Shared wording for the size rules (SE400–SE402).
 enum SizeAdvice {
     static func mb(_ bytes: UInt64) -> String {
+        if bytes < 102_400 { return "\((bytes + 512) / 1024) KB" }
         // Tenths of a MiB (104,857.6 bytes), rounded, without overflow.
         let tenths = bytes / 104_858 + (bytes % 104_858 >= 52_429 ? 1 : 0)
         return "\(tenths / 10).\(tenths % 10) MB"

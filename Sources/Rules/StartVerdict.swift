@@ -54,6 +54,9 @@ public func containerPath(_ path: String) -> String {
     if path.hasPrefix("/") { return path }
     var p = Substring(path)
     while p.hasPrefix("./") { p = p.dropFirst(2) }
+    // A path that climbs out of the build context says nothing about where the file lands in
+    // the image: name it by its file name.
+    if p.split(separator: "/").contains("..") { return "/" + (p.split(separator: "/").last ?? p) }
     return "/" + p
 }
 

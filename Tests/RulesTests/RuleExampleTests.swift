@@ -83,9 +83,23 @@ let allExamples: [ExampleCase] = RuleRegistry.infos.flatMap { info in info.examp
         #expect(se200.fix.contains("./cmd/server"))
     }
 
+    /// Changing GOARCH drops the old architecture's refinements; defaults stay out of the line.
+    @Test func rebuildLineForAnotherArchitecture() throws {
+        let r = analyzer("scratch").check(path: try TestBinaries.named("go/hello-darwin-arm64").path)
+        let se100 = try #require(r.findings.first { $0.rule == "SE100" })
+        let command = try #require(se100.command)
+        #expect(command.hasPrefix("CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build"), "\(command)")
+        #expect(!command.contains("GOARM64"))
+        let arm = analyzer("scratch").check(path: try TestBinaries.named("go/hello-linux-armv7").path)
+        let se103 = try #require(arm.findings.first { $0.rule == "SE103" }?.command)
+        #expect(!se103.contains("GOARM="), "\(se103)")
+        #expect(!r.findings.contains { $0.rule == "SE402" }, "hygiene rules wait until the file is an ELF")
+    }
+
     @Test func containerPaths() {
         #expect(containerPath("./main") == "/main")
         #expect(containerPath("dist/main") == "/dist/main")
         #expect(containerPath("/app/main") == "/app/main")
+        #expect(containerPath("../out/main") == "/main")
     }
 }

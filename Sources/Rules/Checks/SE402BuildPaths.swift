@@ -16,7 +16,8 @@ public enum SE402BuildPaths: Rule {
         ])
 
     public static func check(_ c: RuleContext) -> [Finding] {
-        guard let go = c.go, let example = go.absoluteBuildPaths.first,
+        // Image hygiene: for a Mach-O or PE, SE100 (rebuild for Linux) comes first.
+        guard c.facts.format == .elf, let go = c.go, let example = go.absoluteBuildPaths.first,
               go.buildInfo?.setting("-trimpath") != "true" else { return [] }
         var fix = "add -trimpath to go build"
         var command: String?
