@@ -263,7 +263,9 @@ struct GoNameScan {
             lastPackage = Array(pkg)
             let s = GoNames.packageString(pkg)
             lastPackageString = s
-            packages.insert(s)
+            // gosym reports "_" for linker-named closures such as `_.goready.func1`: not an
+            // import path, so not a linked package.
+            if s != "_" { packages.insert(s) }
             lastKind = GoNameScan.kinds[s] ?? (s.hasPrefix("runtime/") ? .runtime : .other)
             if recent.count < 8 {
                 recent.append((lastPackage, s, lastKind))
