@@ -33,13 +33,10 @@ public struct FileFacts: Sendable {
     public var debugBytes: UInt64 = 0
     public var debugSections: [String] = []
     public var symtabBytes: UInt64 = 0
-    public var hasSectionHeaders = false
     public var buildID: String?
 
     // Mach-O and PE: the CPU name(s) (`x86_64`, `arm64`; several for a fat Mach-O).
     public var cpus: [String] = []
-    /// Mach-O file type or PE characteristics, in words.
-    public var formatDetail: String?
 
     // Scripts
     public var shebang: Shebang?
@@ -60,13 +57,12 @@ public struct FactsResult {
 }
 
 public enum FactCollector {
-    /// Reads the facts of a mapped file. `readGo` false skips the Go layer (for speed when no
-    /// enabled rule and no output needs it).
-    public static func collect(_ file: MappedFile, readGo: Bool = true) -> FactsResult {
-        collect(file.view, mode: file.mode & 0o7777, readGo: readGo)
+    /// Reads the facts of a mapped file.
+    public static func collect(_ file: MappedFile) -> FactsResult {
+        collect(file.view, mode: file.mode & 0o7777)
     }
 
-    public static func collect(_ view: ByteView, mode: UInt32, readGo: Bool = true) -> FactsResult {
+    public static func collect(_ view: ByteView, mode: UInt32) -> FactsResult {
         var f = FileFacts()
         f.fileBytes = UInt64(view.count)
         f.mode = mode
@@ -120,22 +116,20 @@ public enum FactCollector {
                 f.debugSections = sizes.debugSections
                 f.symtabBytes = sizes.symtabBytes
             }
-            f.hasSectionHeaders = ((try? elf.sections()) ?? []).isEmpty == false
             f.buildID = attempt { try elf.gnuBuildID() } ?? nil
-            if readGo { f.go = attempt { try GoReader.read(elf: elf) } ?? nil }
+            f.go = attempt { try GoReader.read(elf: elf) } ?? nil
             return FactsResult(facts: f, error: firstError, elf: elf)
         case .machO:
             f.format = .macho
             if let m = attempt({ try MachOFile(view) }) {
                 f.cpus = [m.cpuName]
-                if readGo { f.go = attempt { try GoReader.read(macho: m) } ?? nil }
+                f.go = attempt { try GoReader.read(macho: m) } ?? nil
             }
         case .machOFat:
             f.format = .macho
             if let archs = attempt({ try MachOFat.architectures(view) }) {
                 f.cpus = archs.map(\.cpuName)
-                f.formatDetail = "universal binary"
-                if readGo, let first = archs.first,
+                if let first = archs.first,
                    let slice = attempt({ try view.slice(first.offset, first.size, field: "fat architecture slice") }),
                    let m = attempt({ try MachOFile(slice) }) {
                     f.go = attempt { try GoReader.read(macho: m) } ?? nil
@@ -145,7 +139,7 @@ public enum FactCollector {
             f.format = .pe
             if let p = attempt({ try PEFile(view) }) {
                 f.cpus = [p.machineName]
-                if readGo { f.go = attempt { try GoReader.read(pe: p) } ?? nil }
+                f.go = attempt { try GoReader.read(pe: p) } ?? nil
             }
         case .script:
             f.format = .script
