@@ -116,6 +116,7 @@ public final class ELFFile {
 
     private var sectionCache: Result<[SectionHeader], FormatError>?
     private var dynamicCache: Result<DynamicInfo?, FormatError>?
+    private var interpreterCache: Result<String?, FormatError>?
 
     /// The four identification bytes `\x7fELF`.
     public static let magic: [UInt8] = [0x7f, 0x45, 0x4c, 0x46]
@@ -416,6 +417,13 @@ public final class ELFFile {
     /// The PT_INTERP path, or nil when the file has none. Throws when the segment lies outside
     /// the file or its string is not NUL-terminated.
     public func interpreter() throws -> String? {
+        if let interpreterCache { return try interpreterCache.get() }
+        let r = capture { try readInterpreter() }
+        interpreterCache = r
+        return try r.get()
+    }
+
+    private func readInterpreter() throws -> String? {
         guard let p = try programHeaders().first(where: { $0.type == .interp }) else { return nil }
         let bytes = try view.slice(p.offset, p.filesz,
                                    field: "PT_INTERP segment (program header at \(hex(p.headerOffset)))")
