@@ -164,9 +164,12 @@ public struct ByteView: @unchecked Sendable {
             }
             i += 1
         }
-        throw FormatError(offset: fileOffset &+ offset, field: field(), value: nil,
-                          problem: limit == count ? "string is not NUL-terminated before end of \(fileOffset == 0 ? "file" : "table") (size \(count))"
-                                                  : "string is longer than \(maxLength) bytes")
+        if limit == count {
+            // Point at the byte where the terminating NUL was needed: the last one of the window.
+            throw FormatError(offset: fileOffset &+ UInt64(count &- 1), field: field(), value: nil,
+                              problem: "string starting at \(hex(fileOffset &+ offset)) is not NUL-terminated before end of \(fileOffset == 0 ? "file" : "table") (size \(count))")
+        }
+        throw FormatError(offset: fileOffset &+ offset, field: field(), value: nil, problem: "string is longer than \(maxLength) bytes")
     }
 
     /// Compares the bytes at `offset` with `prefix`; false when out of range.

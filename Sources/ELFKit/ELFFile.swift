@@ -68,6 +68,14 @@ public struct SectionHeader: Hashable, Sendable {
 public struct DynamicEntry: Hashable, Sendable {
     public var tag: DynamicTag
     public var value: UInt64
+    /// File offset of the entry's d_val/d_ptr field, for messages.
+    public var valueOffset: UInt64 = 0
+
+    public init(tag: DynamicTag, value: UInt64, valueOffset: UInt64 = 0) {
+        self.tag = tag
+        self.value = value
+        self.valueOffset = valueOffset
+    }
 }
 
 /// What the dynamic segment says, with strings resolved through DT_STRTAB.
@@ -137,7 +145,7 @@ public final class ELFFile {
             throw FormatError(offset: 0, field: "e_ident[EI_MAG0..3]", value: nil, problem: "not an ELF file (no \\x7fELF magic)")
         }
         guard view.count >= 16 else {
-            throw FormatError(offset: 0, field: "e_ident", value: nil, problem: "identification is truncated: file has \(view.count) bytes, needs 16")
+            throw FormatError(offset: UInt64(view.count), field: "e_ident", value: nil, problem: "identification is truncated: file has \(view.count) bytes, needs 16")
         }
         let cls = try view.u8(4, field: "e_ident[EI_CLASS]")
         let data = try view.u8(5, field: "e_ident[EI_DATA]")
@@ -234,9 +242,13 @@ public final class ELFFile {
         let (total, o1) = count.multipliedReportingOverflow(by: entsize)
         let (end, o2) = h.phoff.addingReportingOverflow(total)
         guard !o1, !o2, end <= UInt64(view.count) else {
-            throw FormatError(offset: fieldOffset(h, "e_phoff"), field: "program header table",
-                              value: "\(count) × \(entsize) bytes at \(hex(h.phoff))",
-                              problem: "extends past end of file (size \(view.count))")
+            // Blame the field that cannot be right: an offset past the end, else the count.
+            if h.phoff < UInt64(view.count) && h.phnum != 0xffff {
+                throw FormatError(offset: fieldOffset(h, "e_phnum"), field: "e_phnum", value: String(count),
+                                  problem: "\(count) program headers of \(entsize) bytes at \(hex(h.phoff)) extend past end of file (size \(view.count))")
+            }
+            throw FormatError(offset: fieldOffset(h, "e_phoff"), field: "e_phoff", value: hex(h.phoff),
+                              problem: "the program header table (\(count) × \(entsize) bytes) extends past end of file (size \(view.count))")
         }
         var out: [ProgramHeader] = []
         var c = ByteCursor(view, at: h.phoff, order: h.order)
@@ -324,9 +336,14 @@ public final class ELFFile {
         let (total, o1) = count.multipliedReportingOverflow(by: entsize)
         let (end, o2) = h.shoff.addingReportingOverflow(total)
         guard !o1, !o2, end <= UInt64(view.count) else {
-            throw FormatError(offset: ELFFile.fieldOffset(h, "e_shoff"), field: "section header table",
-                              value: "\(count) × \(entsize) bytes at \(hex(h.shoff))",
-                              problem: "extends past end of file (size \(view.count))")
+            if h.shnum == 0 {
+                // The count came from the extended-numbering escape: section 0's sh_size lies.
+                throw FormatError(offset: h.shoff &+ UInt64(h.bits == 64 ? 32 : 20), field: "sh_size of section 0 (the section count, e_shnum = 0)",
+                                  value: String(count),
+                                  problem: "a section header table of \(count) × \(entsize) bytes at \(hex(h.shoff)) extends past end of file (size \(view.count))")
+            }
+            throw FormatError(offset: ELFFile.fieldOffset(h, "e_shoff"), field: "e_shoff", value: hex(h.shoff),
+                              problem: "the section header table (\(count) × \(entsize) bytes) extends past end of file (size \(view.count))")
         }
         // The tables must not overlap the file header or the program header table.
         if h.shoff < UInt64(h.headerSize) {
@@ -341,6 +358,10 @@ public final class ELFFile {
             }
         }
         guard strndx < count else {
+            if h.shstrndx == 0xffff {
+                throw FormatError(offset: h.shoff &+ UInt64(h.bits == 64 ? 40 : 24), field: "sh_link of section 0 (the name table index, e_shstrndx = SHN_XINDEX)",
+                                  value: String(strndx), problem: "section name table index is out of range (\(count) sections)")
+            }
             throw FormatError(offset: ELFFile.fieldOffset(h, "e_shstrndx"), field: "e_shstrndx", value: String(strndx),
                               problem: "section name table index is out of range (\(count) sections)")
         }
@@ -425,11 +446,14 @@ public final class ELFFile {
 
     private func readInterpreter() throws -> String? {
         guard let p = try programHeaders().first(where: { $0.type == .interp }) else { return nil }
-        let bytes = try view.slice(p.offset, p.filesz,
-                                   field: "PT_INTERP segment (program header at \(hex(p.headerOffset)))")
+        guard view.contains(p.offset, p.filesz) else {
+            throw FormatError(offset: p.headerOffset &+ UInt64(wordSize == 8 ? 32 : 16), field: "p_filesz of PT_INTERP", value: hex(p.filesz),
+                              problem: "the interpreter path at \(hex(p.offset)) would run past end of file (size \(view.count))")
+        }
+        let bytes = try view.slice(p.offset, p.filesz, field: "PT_INTERP segment (program header at \(hex(p.headerOffset)))")
         guard p.filesz > 0, let last = bytes[safe: bytes.count - 1], last == 0 else {
-            throw FormatError(offset: p.offset, field: "PT_INTERP path", value: nil,
-                              problem: "interpreter path is not NUL-terminated within p_filesz (\(p.filesz))")
+            throw FormatError(offset: p.offset &+ p.filesz &- 1, field: "PT_INTERP path", value: nil,
+                              problem: "interpreter path at \(hex(p.offset)) is not NUL-terminated within p_filesz (\(p.filesz))")
         }
         return try bytes.cString(0, field: "PT_INTERP path")
     }
@@ -455,18 +479,22 @@ public final class ELFFile {
             let tagRaw = try seg.word(offset, size: wordSize, order, field: "d_tag")
             let value = try seg.word(offset + UInt64(wordSize), size: wordSize, order, field: "d_val")
             let tag = DynamicTag(rawValue: wordSize == 8 ? Int64(bitPattern: tagRaw) : Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: tagRaw))))
-            info.entries.append(DynamicEntry(tag: tag, value: value))
+            info.entries.append(DynamicEntry(tag: tag, value: value, valueOffset: p.offset &+ offset &+ UInt64(wordSize)))
             offset += entsize
             if tag == .null { terminated = true; break }
         }
         guard terminated else {
-            throw FormatError(offset: p.offset, field: "PT_DYNAMIC", value: nil,
-                              problem: "dynamic segment (\(p.filesz) bytes) has no DT_NULL terminator")
+            throw FormatError(offset: p.offset &+ p.filesz, field: "PT_DYNAMIC", value: nil,
+                              problem: "dynamic segment at \(hex(p.offset)) (\(p.filesz) bytes) ends without a DT_NULL terminator")
         }
         let strings: ByteView? = try dynamicStrings(info.entries)
         func str(_ e: DynamicEntry, _ what: String) throws -> String {
             guard let strings else {
                 throw FormatError(offset: p.offset, field: what, value: hex(e.value), problem: "the dynamic segment has no DT_STRTAB")
+            }
+            guard e.value < UInt64(strings.count) else {
+                throw FormatError(offset: e.valueOffset, field: what, value: hex(e.value),
+                                  problem: "string offset lies past the end of the dynamic string table (DT_STRSZ \(strings.count))")
             }
             return try strings.cString(e.value, field: "\(what) string (DT_STRTAB+\(hex(e.value)))")
         }
@@ -488,7 +516,7 @@ public final class ELFFile {
         guard let strtab = entries.first(where: { $0.tag == .strtab }) else { return nil }
         let size = entries.first(where: { $0.tag == .strsz })?.value
         guard let off = fileOffset(ofAddress: strtab.value, count: size ?? 1) else {
-            throw FormatError(offset: 0, field: "DT_STRTAB", value: hex(strtab.value),
+            throw FormatError(offset: strtab.valueOffset, field: "DT_STRTAB", value: hex(strtab.value),
                               problem: "string table address\(size.map { " (DT_STRSZ \($0))" } ?? "") is not backed by the file in any PT_LOAD segment")
         }
         if let size { return try view.slice(off, size, field: "DT_STRTAB") }

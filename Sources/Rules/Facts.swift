@@ -145,7 +145,7 @@ public enum FactCollector {
             f.format = .script
             f.shebang = Shebang(view)
             if let sb = f.shebang, sb.truncated {
-                firstError = FormatError(offset: sb.interpreter.isEmpty ? 2 : UInt64(Shebang.bufferSize - 1), field: "#! line", value: nil,
+                firstError = FormatError(offset: sb.interpreter.isEmpty ? 2 : UInt64(Shebang.bufferSize), field: "#! line", value: nil,
                                          problem: sb.interpreter.isEmpty ? "names no interpreter" : "the interpreter path does not end within the kernel's \(Shebang.bufferSize)-byte buffer (BINPRM_BUF_SIZE)")
             }
         case .archive:

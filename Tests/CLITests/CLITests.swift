@@ -204,12 +204,24 @@ func json(_ s: String) throws -> [String: Any] {
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
             .filter { !$0.hasSuffix(".py") && !$0.hasSuffix(".tsv") && !$0.hasSuffix(".md") && !$0.hasPrefix("loop-") }.sorted()
         #expect(names.count >= 20)
+        let table = try String(contentsOf: dir.appendingPathComponent("EXPECTED.tsv"), encoding: .utf8)
+        var expected: [String: String] = [:]
+        for line in table.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: "\t").map(String.init)
+            if f.count >= 3 { expected[f[0]] = f[2] }
+        }
         for name in names {
             let r = try sce(["--format", "json", name], cwd: dir.path)
             let file = try #require((try json(r.stdout)["files"] as? [[String: Any]])?.first, "\(name): \(r.stdout)")
             let error = file["error"] as? String
             #expect(r.status == 2, "\(name): exit \(r.status), error \(error ?? "nil")")
             #expect(error?.contains("0x") == true || error?.contains("offset") == true, "\(name): \(error ?? "nil")")
+            // The offset is the one TestBinaries/hostile/EXPECTED.tsv gives for the lying field.
+            if let want = expected[name] {
+                #expect((file["errorOffset"] as? Int).map { "0x" + String($0, radix: 16) } == want, "\(name): \(error ?? "nil")")
+            } else {
+                Issue.record("\(name) is not in EXPECTED.tsv")
+            }
             #expect(file["start"] is [String: Any], "\(name) still gets a verdict")
         }
     }

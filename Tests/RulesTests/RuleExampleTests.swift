@@ -103,3 +103,26 @@ let allExamples: [ExampleCase] = RuleRegistry.infos.flatMap { info in info.examp
         #expect(containerPath("../out/main") == "/main")
     }
 }
+
+@Suite struct MalformedRuleTests {
+    /// SE106 on a real binary cut short, and on a committed hostile fixture: it fires, names
+    /// the byte offset, and the verdict says the file will not start.
+    @Test func truncatedRealBinaryFiresSE106() throws {
+        let path = try TestBinaries.named("c/hello-static").path
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let r = analyzer("scratch").check(ByteView(copying: Array(bytes.prefix(bytes.count / 2))), mode: 0o755, path: "app")
+        let f = try #require(r.findings.first { $0.rule == "SE106" }, "\(r.findings.map(\.rule))")
+        #expect(f.message.contains("0x"))
+        #expect(r.start?.ok == false)
+        #expect(r.error != nil)
+    }
+
+    @Test func hostileFixtureFiresSE106() throws {
+        let p = TestPaths.hostile.appendingPathComponent("phoff-past-eof.elf").path
+        let file = try MappedFile(path: p)
+        let r = analyzer("scratch").check(file.view, mode: 0o755, path: "app")
+        let f = try #require(r.findings.first { $0.rule == "SE106" })
+        #expect(f.message.contains("e_phoff"))
+        #expect(r.start?.errno == "ENOEXEC")
+    }
+}
