@@ -239,3 +239,27 @@ func json(_ s: String) throws -> [String: Any] {
         #expect(!plain.stdout.contains("\u{1B}["))
     }
 }
+
+@Suite struct PermissionTests {
+    /// As an unprivileged user (root ignores permissions): an unreadable directory and a file
+    /// inside it are clear messages with exit 2, not a stack trace.
+    @Test func unreadableDirectoryIsAClearMessage() throws {
+        try #require(getuid() == 0, "dropping privileges needs root")
+        let setpriv = try #require(which("setpriv"), "setpriv (util-linux)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sce-perm-\(UUID().uuidString)")
+        let locked = dir.appendingPathComponent("locked")
+        try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: true)
+        defer { chmod(locked.path, 0o755); try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(atPath: try TestBinaries.named("go/hello-cgo0").path, toPath: locked.appendingPathComponent("app").path)
+        let tool = dir.appendingPathComponent("staticcheck-elf").path
+        try FileManager.default.copyItem(atPath: cli, toPath: tool)
+        chmod(dir.path, 0o755)
+        chmod(locked.path, 0o000)
+        let r = try run(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", tool, locked.path, locked.appendingPathComponent("app").path],
+                        environment: ["PATH": "/usr/bin:/bin"])
+        #expect(r.status == 2, "\(r.stdout) \(r.stderr)")
+        #expect(r.stdout.contains("\(locked.path): permission denied"))
+        #expect(r.stdout.contains("\(locked.path)/app: permission denied"))
+        #expect(!r.stderr.contains("Fatal") && !r.stderr.contains("Stack"))
+    }
+}
