@@ -73,6 +73,29 @@ print(f"  ratio readelf / staticcheck-elf: {r[1]['mean']/r[0]['mean']:.2f}")
 PY
 
 echo
+echo "== 2b. the same files, Go binaries apart (readelf does not read Go's tables; we do)"
+GOLIST=/tmp/sce-bench-go.txt; NONGO=/tmp/sce-bench-nongo.txt
+: > "$GOLIST"; : > "$NONGO"
+while read -r f; do
+    if readelf -SW "$f" 2>/dev/null | grep -q '\.gopclntab\|\.go\.buildinfo\|\.note\.go\.'; then echo "$f" >> "$GOLIST"; else echo "$f" >> "$NONGO"; fi
+done < "$LIST"
+for k in go nongo; do
+    l=$([ $k = go ] && echo "$GOLIST" || echo "$NONGO")
+    printf '#!/bin/sh\nxargs -d "\\n" -n 500 %s check --format json --fail-on never < %s > /dev/null 2>&1 || true\n' "$SCE" "$l" > /tmp/sce-bench-sce-$k.sh
+    printf '#!/bin/sh\nxargs -d "\\n" -n 500 readelf -lhd -W < %s > /dev/null 2>&1 || true\n' "$l" > /tmp/sce-bench-re-$k.sh
+    chmod +x /tmp/sce-bench-sce-$k.sh /tmp/sce-bench-re-$k.sh
+done
+hyperfine -N --warmup 1 --runs 5 --export-json /tmp/sce-bench-2b.json /tmp/sce-bench-sce-go.sh /tmp/sce-bench-re-go.sh \
+    /tmp/sce-bench-sce-nongo.sh /tmp/sce-bench-re-nongo.sh > /dev/null 2>&1 || true
+python3 - /tmp/sce-bench-2b.json "$(wc -l < "$GOLIST")" "$(wc -l < "$NONGO")" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+ng, nn = int(sys.argv[2]), int(sys.argv[3])
+print(f"  Go files ({ng}):     staticcheck-elf {r[0]['mean']/max(ng,1)*1e6:6.0f} µs/file, readelf {r[1]['mean']/max(ng,1)*1e6:5.0f} µs/file, ratio {r[1]['mean']/r[0]['mean']:.2f}")
+print(f"  other ELF ({nn}): staticcheck-elf {r[2]['mean']/max(nn,1)*1e6:6.0f} µs/file, readelf {r[3]['mean']/max(nn,1)*1e6:5.0f} µs/file, ratio {r[3]['mean']/r[2]['mean']:.2f}")
+PY
+
+echo
 echo "== 3. peak memory (max RSS)"
 small="$OUT/c/hello-static"
 for f in "$small" "$largest"; do
