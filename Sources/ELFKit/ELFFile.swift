@@ -628,20 +628,25 @@ public final class ELFFile {
             }
         }
         var out: [Note] = []
-        for (region, align) in regions {
-            var off: UInt64 = 0
-            while off + 12 <= UInt64(region.count) {
-                var c = ByteCursor(region, at: off, order: order)
-                let namesz = UInt64(try c.u32("n_namesz")), descsz = UInt64(try c.u32("n_descsz")), type = try c.u32("n_type")
-                let nameBytes = try region.slice(off + 12, namesz, field: "note name")
-                let name = String(decoding: nameBytes.bytes.prefix { $0 != 0 }, as: UTF8.self)
-                // gABI: the descriptor and the next note start at the next `align` boundary
-                // from the note's start (binutils' readelf computes the same).
-                let descOff = off + alignUp(12 + namesz, align)
-                let desc = try region.slice(descOff, descsz, field: "note descriptor")
-                out.append(Note(name: name, type: type, desc: desc))
-                off = alignUp(descOff + descsz, align)
-            }
+        for (region, align) in regions { out += try notes(in: region, align: align) }
+        return out
+    }
+
+    /// The notes of one note region (a PT_NOTE segment or an SHT_NOTE section).
+    private func notes(in region: ByteView, align: UInt64) throws -> [Note] {
+        var out: [Note] = []
+        var off: UInt64 = 0
+        while off + 12 <= UInt64(region.count) {
+            var c = ByteCursor(region, at: off, order: order)
+            let namesz = UInt64(try c.u32("n_namesz")), descsz = UInt64(try c.u32("n_descsz")), type = try c.u32("n_type")
+            let nameBytes = try region.slice(off + 12, namesz, field: "note name")
+            let name = String(decoding: nameBytes.bytes.prefix { $0 != 0 }, as: UTF8.self)
+            // gABI: the descriptor and the next note start at the next `align` boundary
+            // from the note's start (binutils' readelf computes the same).
+            let descOff = off + alignUp(12 + namesz, align)
+            let desc = try region.slice(descOff, descsz, field: "note descriptor")
+            out.append(Note(name: name, type: type, desc: desc))
+            off = alignUp(descOff + descsz, align)
         }
         return out
     }
@@ -659,11 +664,8 @@ public final class ELFFile {
     public func goBuildID() throws -> String? {
         if let n = try notes().first(where: { $0.name == "Go" && $0.type == 4 }) { return n.desc.string }
         guard let s = try? section(named: ".note.go.buildid"), s.hasFileBytes else { return nil }
-        let region = try data(of: s)
-        var c = ByteCursor(region, order: order)
-        let namesz = UInt64(try c.u32("n_namesz")), descsz = UInt64(try c.u32("n_descsz")), type = try c.u32("n_type")
-        guard type == 4, namesz >= 2, region.hasBytes(Array("Go".utf8), at: 12) else { return nil }
-        return try region.slice(alignUp(12 + namesz, s.addralign == 8 ? 8 : 4), descsz, field: "Go build ID note").string
+        let n = try notes(in: try data(of: s), align: s.addralign == 8 ? 8 : 4).first { $0.name == "Go" && $0.type == 4 }
+        return n?.desc.string
     }
 
     // MARK: - Sizes
@@ -679,16 +681,18 @@ public final class ELFFile {
     public func sizeBreakdown() throws -> SizeBreakdown {
         var b = SizeBreakdown()
         for s in try sections() where s.hasFileBytes {
-            let counted = s.name.hasPrefix(".debug_") || s.name.hasPrefix(".zdebug_") || s.name == ".symtab" || s.name == ".strtab" || s.type == .symtab
-            if counted, !view.contains(s.offset, s.size) {
+            let debug = s.name.hasPrefix(".debug_") || s.name.hasPrefix(".zdebug_")
+            let symtab = !debug && (s.name == ".symtab" || s.name == ".strtab" || s.type == .symtab)
+            guard debug || symtab else { continue }
+            guard view.contains(s.offset, s.size) else {
                 throw FormatError(offset: s.headerOffset, field: "section \(s.index) (\(s.name))", value: "\(s.size) bytes at \(hex(s.offset))",
                                   problem: "extends past end of file (size \(view.count))")
             }
-            if s.name.hasPrefix(".debug_") || s.name.hasPrefix(".zdebug_") {
+            if debug {
                 b.debugBytes &+= s.size
                 b.debugSections.append(s.name)
                 if s.name.hasPrefix(".zdebug_") || s.flags.contains(.compressed) { b.compressedDebug = true }
-            } else if s.name == ".symtab" || s.name == ".strtab" || s.type == .symtab {
+            } else {
                 b.symtabBytes &+= s.size
             }
         }
