@@ -175,8 +175,6 @@ public enum GlibcVersion {
         return out
     }
 
-    public static func less(_ a: String, _ b: String) -> Bool { less(components(a), components(b)) }
-
     static func less(_ x: [Int], _ y: [Int]) -> Bool {
         for (p, q) in zip(x, y) where p != q { return p < q }
         return x.count < y.count

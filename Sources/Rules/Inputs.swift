@@ -18,6 +18,21 @@ public enum InputWalker {
         case unreadable(String, String)
     }
 
+    /// One report per input: `body` for each file found, an error report for each path that
+    /// cannot be read (so the other files are still checked, and the run exits 2).
+    public static func reports(for paths: [String], _ body: (String) -> FileReport) -> [FileReport] {
+        expand(paths).map { item in
+            switch item {
+            case .file(let p):
+                return body(p)
+            case .unreadable(let p, let why):
+                var r = FileReport(path: p)
+                r.error = why
+                return r
+            }
+        }
+    }
+
     public static func expand(_ paths: [String]) -> [Item] {
         var out: [Item] = []
         for p in paths { visit(p, explicit: true, into: &out) }

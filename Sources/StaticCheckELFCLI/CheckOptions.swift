@@ -88,16 +88,7 @@ struct CheckOptions {
         let off = CheckOptions.ruleIDs(disable).subtracting(CheckOptions.ruleIDs(enable))
         let rules = RuleRegistry.all.filter { !off.contains($0.info.id) }
         let analyzer = Analyzer(target: profile, platform: plat, enabledRules: rules)
-        var reports: [FileReport] = []
-        for item in InputWalker.expand(paths) {
-            switch item {
-            case .file(let p): reports.append(analyzer.check(path: p))
-            case .unreadable(let p, let why):
-                var r = FileReport(path: p)
-                r.error = why
-                reports.append(r)
-            }
-        }
+        let reports = InputWalker.reports(for: paths) { analyzer.check(path: $0) }
         let doc = RunDocument(toolVersion: toolVersion, targetName: profile.name, platform: plat.description, reports: reports)
         switch format {
         case .text: emit(TextRenderer(color: useColor()).render(doc))

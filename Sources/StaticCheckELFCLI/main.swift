@@ -116,33 +116,25 @@ struct Inspect: ParsableCommand {
             warn("staticcheck-elf: --cross-check: \(e)")
             throw ExitCode(2)
         }
-        var reports: [FileReport] = []
         var crossFailed = false
         var crossText = ""
-        for item in InputWalker.expand(paths) {
-            switch item {
-            case .file(let p):
-                reports.append(Analyzer.inspect(path: p))
-                if crossCheck, reports.last?.facts?.format == .elf {
-                    do {
-                        let r = try LibelfCrossCheck.compare(path: p)
-                        let what = r.compared.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
-                        if r.agrees {
-                            crossText += "\(p): libelf agrees (\(what))\n"
-                        } else {
-                            crossFailed = true
-                            crossText += "\(p): libelf DISAGREES on \(r.mismatches.count) item(s):\n" + r.mismatches.map { "  \($0)\n" }.joined()
-                        }
-                    } catch {
-                        crossFailed = true
-                        crossText += "\(p): cross-check failed: \(error)\n"
-                    }
+        let reports = InputWalker.reports(for: paths) { p in
+            let report = Analyzer.inspect(path: p)
+            guard crossCheck, report.facts?.format == .elf else { return report }
+            do {
+                let r = try LibelfCrossCheck.compare(path: p)
+                let what = r.compared.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
+                if r.agrees {
+                    crossText += "\(p): libelf agrees (\(what))\n"
+                } else {
+                    crossFailed = true
+                    crossText += "\(p): libelf DISAGREES on \(r.mismatches.count) item(s):\n" + r.mismatches.map { "  \($0)\n" }.joined()
                 }
-            case .unreadable(let p, let why):
-                var r = FileReport(path: p)
-                r.error = why
-                reports.append(r)
+            } catch {
+                crossFailed = true
+                crossText += "\(p): cross-check failed: \(error)\n"
             }
+            return report
         }
         let doc = RunDocument(toolVersion: toolVersion, targetName: "", platform: "", reports: reports)
         switch format {
