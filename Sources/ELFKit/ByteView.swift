@@ -157,12 +157,9 @@ public struct ByteView: @unchecked Sendable {
         }
         let start = Int(offset)
         let limit = Swift.min(count, start &+ maxLength)
-        var i = start
-        while i < limit {
-            if base[i] == 0 {
-                return String(decoding: UnsafeRawBufferPointer(rebasing: base[start..<i]), as: UTF8.self)
-            }
-            i += 1
+        if let b = base.baseAddress, let nul = memchr(b + start, 0, limit - start) {
+            let i = UnsafeRawPointer(nul) - b
+            return String(decoding: UnsafeRawBufferPointer(rebasing: base[start..<i]), as: UTF8.self)
         }
         if limit == count {
             // Point at the byte where the terminating NUL was needed: the last one of the window.

@@ -123,6 +123,7 @@ public final class ELFFile {
     public let programHeaderResult: Result<[ProgramHeader], FormatError>
 
     private var sectionCache: Result<[SectionHeader], FormatError>?
+    private var notesCache: Result<[Note], FormatError>?
     private var dynamicCache: Result<DynamicInfo?, FormatError>?
     private var interpreterCache: Result<String?, FormatError>?
 
@@ -618,6 +619,13 @@ public final class ELFFile {
 
     /// The notes of every PT_NOTE segment (or, without program headers, every SHT_NOTE section).
     public func notes() throws -> [Note] {
+        if let notesCache { return try notesCache.get() }
+        let r = capture { try readNotes() }
+        notesCache = r
+        return try r.get()
+    }
+
+    private func readNotes() throws -> [Note] {
         var regions: [(ByteView, UInt64)] = []
         for p in try programHeaders() where p.type == .note {
             regions.append((try data(of: p), p.align == 8 ? 8 : 4))
@@ -656,7 +664,7 @@ public final class ELFFile {
     /// The GNU build ID (NT_GNU_BUILD_ID) as lowercase hex.
     public func gnuBuildID() throws -> String? {
         guard let n = try notes().first(where: { $0.name == "GNU" && $0.type == 3 }) else { return nil }
-        return n.desc.bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return n.desc.withUnsafeBytes { String.lowercaseHex($0) }
     }
 
     /// The Go build ID note (name "Go", type 4) as a string, from the PT_NOTE segments or,
@@ -681,7 +689,7 @@ public final class ELFFile {
     public func sizeBreakdown() throws -> SizeBreakdown {
         var b = SizeBreakdown()
         for s in try sections() where s.hasFileBytes {
-            let debug = s.name.hasPrefix(".debug_") || s.name.hasPrefix(".zdebug_")
+            let debug = s.name.hasASCIIPrefix(".debug_") || s.name.hasASCIIPrefix(".zdebug_")
             let symtab = !debug && (s.name == ".symtab" || s.name == ".strtab" || s.type == .symtab)
             guard debug || symtab else { continue }
             guard view.contains(s.offset, s.size) else {
@@ -691,7 +699,7 @@ public final class ELFFile {
             if debug {
                 b.debugBytes &+= s.size
                 b.debugSections.append(s.name)
-                if s.name.hasPrefix(".zdebug_") || s.flags.contains(.compressed) { b.compressedDebug = true }
+                if s.name.hasASCIIPrefix(".zdebug_") || s.flags.contains(.compressed) { b.compressedDebug = true }
             } else {
                 b.symtabBytes &+= s.size
             }

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension String {
     /// Replaces every occurrence of `target` (without Foundation, which costs startup time).
     public func replacingAll(_ target: String, with replacement: String) -> String {
@@ -10,5 +18,35 @@ extension String {
             rest = rest[r.upperBound...]
         }
         return out + rest
+    }
+}
+
+extension String {
+    /// `hasPrefix` for an ASCII literal, comparing UTF-8 bytes (String.hasPrefix compares
+    /// Unicode canonical equivalence, which costs far more and means the same here).
+    public func hasASCIIPrefix(_ prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        if let r = utf8.withContiguousStorageIfAvailable({ b -> Bool in
+            guard b.count >= n, let base = b.baseAddress else { return n == 0 }
+            return memcmp(base, prefix.utf8Start, n) == 0
+        }) {
+            return r
+        }
+        return prefix.withUTF8Buffer { utf8.starts(with: $0) }
+    }
+
+    /// Lowercase hexadecimal of `bytes`, two digits per byte.
+    public static func lowercaseHex(_ bytes: UnsafeRawBufferPointer) -> String {
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            let d = digits.utf8Start
+            var i = 0
+            for b in bytes {
+                out[i] = d[Int(b >> 4)]
+                out[i + 1] = d[Int(b & 0xf)]
+                i += 2
+            }
+            return i
+        }
     }
 }

@@ -24,9 +24,7 @@ public enum GoReader {
         // With section headers, a Go binary has Go's sections (.go.buildinfo, .gopclntab,
         // .note.go.buildid, .go.module …): without any, it is not one, and the searches below
         // (meant for files whose section headers are gone) would only cost time.
-        if !sections.isEmpty && !sections.contains(where: {
-            $0.name.hasPrefix(".go") || $0.name.hasPrefix(".note.go.") || $0.name.hasPrefix(".data.rel.ro.go") || $0.name == ".gopclntab"
-        }) {
+        if !sections.isEmpty && !sections.contains(where: { isGoSectionName($0.name) }) {
             return nil
         }
 
@@ -75,6 +73,13 @@ public enum GoReader {
 
         if buildInfo == nil && table == nil && buildID == nil { return nil }
         return try facts(buildInfo: buildInfo, buildID: buildID, table: table)
+    }
+
+    /// A section only Go's linker makes. Not a bare ".go" prefix: every dynamic C program
+    /// has ".got" and ".got.plt".
+    public static func isGoSectionName(_ name: String) -> Bool {
+        name == ".gopclntab" || name == ".gosymtab" || name.hasASCIIPrefix(".go.") || name.hasASCIIPrefix(".note.go.")
+            || name.hasASCIIPrefix(".data.rel.ro.go")
     }
 
     // MARK: - Mach-O

@@ -104,12 +104,13 @@ public enum FactCollector {
             }
             f.staticPie = attempt { try elf.isStaticPIE() } ?? false
             if let needs = attempt({ try elf.versionNeeds() }) {
-                var versions = Set<String>()
-                for n in needs where n.file.hasPrefix("libc.so") || n.file.hasPrefix("libm.so") || n.file.hasPrefix("libpthread")
-                    || n.file.hasPrefix("libdl.so") || n.file.hasPrefix("librt.so") || n.file.hasPrefix("libresolv") || n.file.hasPrefix("ld-linux") {
-                    for v in n.versions where v.hasPrefix("GLIBC_") { versions.insert(v) }
+                var versions: [String] = []
+                for n in needs where n.file.hasASCIIPrefix("libc.so") || n.file.hasASCIIPrefix("libm.so") || n.file.hasASCIIPrefix("libpthread")
+                    || n.file.hasASCIIPrefix("libdl.so") || n.file.hasASCIIPrefix("librt.so") || n.file.hasASCIIPrefix("libresolv")
+                    || n.file.hasASCIIPrefix("ld-linux") {
+                    for v in n.versions where v.hasASCIIPrefix("GLIBC_") { versions.append(v) }
                 }
-                f.glibcVersionsRequired = GlibcVersion.sorted(versions)
+                f.glibcVersionsRequired = GlibcVersion.sortedUnique(versions)
             }
             if let sizes = attempt({ try elf.sizeBreakdown() }) {
                 f.debugBytes = sizes.debugBytes
@@ -183,5 +184,46 @@ public enum GlibcVersion {
     /// Sorted oldest first, parsing each name once.
     public static func sorted<S: Sequence>(_ versions: S) -> [String] where S.Element == String {
         versions.map { ($0, components($0)) }.sorted { less($0.1, $1.1) || (!less($1.1, $0.1) && $0.0 < $1.0) }.map(\.0)
+    }
+
+    /// `sorted(Set(versions))` without hashing: each name's numbers packed into one integer
+    /// that orders as `less` does (up to four numbers below 65535; otherwise `sorted`).
+    public static func sortedUnique(_ versions: [String]) -> [String] {
+        var keys: [UInt64] = []
+        keys.reserveCapacity(versions.count)
+        for v in versions {
+            guard let k = packedKey(v) else { return sorted(Set(versions)) }
+            keys.append(k)
+        }
+        let order = versions.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : versions[$0] < versions[$1] }
+        var out: [String] = []
+        out.reserveCapacity(order.count)
+        for i in order where out.last != versions[i] { out.append(versions[i]) }
+        return out
+    }
+
+    /// Each number plus one in 16 bits, most significant first; an absent number is 0, so a
+    /// prefix sorts first as in `less`.
+    static func packedKey(_ v: String) -> UInt64? {
+        var key: UInt64 = 0
+        var n = 0
+        var current = -1
+        func push() -> Bool {
+            guard current >= 0 else { return true }
+            guard n < 4, current < 0xffff else { return false }
+            key |= UInt64(current + 1) << UInt64(16 * (3 - n))
+            n += 1
+            current = -1
+            return true
+        }
+        for b in v.utf8 {
+            if b >= 0x30 && b <= 0x39 {
+                current = (current < 0 ? 0 : current) &* 10 &+ Int(b - 0x30)
+                if current >= 0xffff { return nil }
+            } else if !push() {
+                return nil
+            }
+        }
+        return push() ? key : nil
     }
 }

@@ -81,4 +81,42 @@ import Testing
         #expect(o["n"] is NSNull)
         #expect((o["a"] as? [String]) == ["x", "y"])
     }
+
+    /// The word-at-a-time escaper writes exactly what a byte-at-a-time one does, for strings
+    /// of every length with special bytes at every position.
+    @Test func jsonEscapesMatchReference() {
+        func reference(_ s: String) -> [UInt8] {
+            var out: [UInt8] = [0x22]
+            for b in s.utf8 {
+                switch b {
+                case 0x22: out += Array("\\\"".utf8)
+                case 0x5c: out += Array("\\\\".utf8)
+                case 0x0a: out += Array("\\n".utf8)
+                case 0x0d: out += Array("\\r".utf8)
+                case 0x09: out += Array("\\t".utf8)
+                case 0x08: out += Array("\\b".utf8)
+                case 0x0c: out += Array("\\f".utf8)
+                case 0..<0x20, 0x7f:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out += Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 0xf)]]
+                default: out.append(b)
+                }
+            }
+            return out + [0x22]
+        }
+        let alphabet: [Unicode.Scalar] = ["a", "Z", " ", "\"", "\\", "\n", "\u{0}", "\u{1f}", "\u{20}", "\u{7f}", "\u{80}", "é", "😀", "!", "~", "/"]
+        var rng = SystemRandomNumberGenerator()
+        for length in 0..<40 {
+            for _ in 0..<25 {
+                var s = String.UnicodeScalarView()
+                for _ in 0..<length {
+                    // Mostly plain letters, so that long clean runs and lone specials both occur.
+                    s.append(Bool.random(using: &rng) ? "x" : alphabet.randomElement(using: &rng) ?? "x")
+                }
+                var w = JSONWriter(pretty: false)
+                w.string(String(s))
+                #expect(w.bytes == reference(String(s)), "\(String(s).debugDescription)")
+            }
+        }
+    }
 }
