@@ -80,15 +80,19 @@ public struct ByteView: @unchecked Sendable {
     }
 
     /// Checks that `count` bytes at `offset` lie inside the window and returns them as an Int range.
-    @inlinable
+    /// Every read goes through here: the check is kept small enough to inline, the message
+    /// is built out of line.
+    @inlinable @inline(__always)
     public func range(_ offset: UInt64, _ count: UInt64, field: @autoclosure () -> String) throws -> Range<Int> {
         let (end, overflow) = offset.addingReportingOverflow(count)
-        guard !overflow, end <= UInt64(base.count) else {
-            throw FormatError(
-                offset: fileOffset &+ offset, field: field(), value: nil,
-                problem: "\(count) bytes at \(hex(fileOffset &+ offset)) extend past end of \(fileOffset == 0 ? "file" : "region") (size \(base.count))")
-        }
+        guard !overflow, end <= UInt64(base.count) else { throw pastEnd(offset, count, field()) }
         return Int(offset)..<Int(end)
+    }
+
+    @usableFromInline @inline(never)
+    func pastEnd(_ offset: UInt64, _ count: UInt64, _ field: String) -> FormatError {
+        FormatError(offset: fileOffset &+ offset, field: field, value: nil,
+                    problem: "\(count) bytes at \(hex(fileOffset &+ offset)) extend past end of \(fileOffset == 0 ? "file" : "region") (size \(base.count))")
     }
 
     /// True when `count` bytes at `offset` lie inside the window.
@@ -244,21 +248,27 @@ public struct ByteCursor {
         self.order = order
     }
 
+    @inlinable
     public mutating func u8(_ field: @autoclosure () -> String) throws -> UInt8 {
         let v = try view.u8(offset, field: field()); offset += 1; return v
     }
+    @inlinable
     public mutating func u16(_ field: @autoclosure () -> String) throws -> UInt16 {
         let v = try view.u16(offset, order, field: field()); offset += 2; return v
     }
+    @inlinable
     public mutating func u32(_ field: @autoclosure () -> String) throws -> UInt32 {
         let v = try view.u32(offset, order, field: field()); offset += 4; return v
     }
+    @inlinable
     public mutating func u64(_ field: @autoclosure () -> String) throws -> UInt64 {
         let v = try view.u64(offset, order, field: field()); offset += 8; return v
     }
     /// A 4- or 8-byte word widened to UInt64.
+    @inlinable
     public mutating func word(_ size: Int, _ field: @autoclosure () -> String) throws -> UInt64 {
         size == 8 ? try u64(field()) : UInt64(try u32(field()))
     }
+    @inlinable
     public mutating func skip(_ n: UInt64) { offset &+= n }
 }

@@ -23,6 +23,14 @@ public let toolURI = "https://github.com/staticcheck-elf/staticcheck-elf"
 /// The JSON contract of PRODUCT.md (`schemaVersion: 1`). Keys may be added, never renamed.
 public enum JSONRenderer {
     public static func render(_ doc: RunDocument, includeVerdict: Bool = true) -> String {
+        var out: [UInt8] = []
+        write(doc, includeVerdict: includeVerdict) { out.append(contentsOf: $0) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Streams the document to `sink` in pieces of about 64 KiB, so that checking thousands of
+    /// files never holds (or copies while growing) the whole output.
+    public static func write(_ doc: RunDocument, includeVerdict: Bool = true, to sink: (UnsafeRawBufferPointer) -> Void) {
         var w = JSONWriter()
         w.beginObject()
         w.field("schemaVersion", 1)
@@ -40,10 +48,14 @@ public enum JSONRenderer {
         }
         w.key("files")
         w.beginArray()
-        for r in doc.reports { file(r, includeVerdict: includeVerdict, into: &w) }
+        for r in doc.reports {
+            file(r, includeVerdict: includeVerdict, into: &w)
+            if w.bytes.count >= 1 << 16 { w.drain(to: sink) }
+        }
         w.endArray()
         w.endObject()
-        return w.string + "\n"
+        w.endLine()
+        w.drain(to: sink)
     }
 
     static func file(_ r: FileReport, includeVerdict: Bool, into w: inout JSONWriter) {

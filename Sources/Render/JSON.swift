@@ -20,6 +20,15 @@ public struct JSONWriter {
 
     public var string: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Hands the bytes written so far to `sink` and forgets them (the nesting state stays).
+    public mutating func drain(to sink: (UnsafeRawBufferPointer) -> Void) {
+        bytes.withUnsafeBytes { sink($0) }
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// The newline that ends a document.
+    public mutating func endLine() { bytes.append(0x0a) }
+
     private mutating func raw(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }

@@ -35,12 +35,17 @@ public struct GoBuildLine: Sendable, Hashable {
     }
 
     /// `./cmd/server` for example.com/app/cmd/server in module example.com/app.
-    static func relativePackage(_ path: String?, module: String?) -> String {
+    public static func relativePackage(_ path: String?, module: String?) -> String {
         guard let path, path != "command-line-arguments" else { return "." }
         guard let module, !module.isEmpty else { return path }
         if path == module { return "." }
-        if path.hasPrefix(module + "/") { return "./" + path.dropFirst(module.count + 1) }
-        return path
+        // Byte-wise: import paths are ASCII in practice, and Character-wise prefix and
+        // dropFirst would load the grapheme-breaking tables for nothing.
+        let p = path.utf8, m = module.utf8
+        guard p.count > m.count, p.starts(with: m) else { return path }
+        let rest = p.dropFirst(m.count)
+        guard rest.first == UInt8(ascii: "/") else { return path }
+        return "./" + String(decoding: Array(rest.dropFirst()), as: UTF8.self)
     }
 
     /// Variables that refine one GOARCH; they mean nothing (or something else) for another.

@@ -92,7 +92,9 @@ struct CheckOptions {
         let doc = RunDocument(toolVersion: toolVersion, targetName: profile.name, platform: plat.description, reports: reports)
         switch format {
         case .text: emit(TextRenderer(color: useColor()).render(doc))
-        case .json: emit(JSONRenderer.render(doc))
+        case .json:
+            JSONRenderer.write(doc) { emit(bytes: $0) }
+            fflush(stdout)
         case .sarif: emit(SARIFRenderer.render(doc, rules: RuleRegistry.infos))
         case .github: emit(GitHubRenderer.render(doc))
         }

@@ -39,6 +39,12 @@ func emit(_ s: String) {
     fflush(stdout)
 }
 
+/// Writes raw output bytes (the streamed JSON document).
+func emit(bytes: UnsafeRawBufferPointer) {
+    guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+    fwrite(base, 1, bytes.count, stdout)
+}
+
 func warn(_ s: String) {
     fputs(s.hasSuffix("\n") ? s : s + "\n", stderr)
 }
@@ -138,7 +144,9 @@ struct Inspect: ParsableCommand {
         }
         let doc = RunDocument(toolVersion: toolVersion, targetName: "", platform: "", reports: reports)
         switch format {
-        case .json: emit(JSONRenderer.render(doc, includeVerdict: false))
+        case .json:
+            JSONRenderer.write(doc, includeVerdict: false) { emit(bytes: $0) }
+            fflush(stdout)
         default: emit(TextRenderer(color: useColor()).renderFacts(reports))
         }
         if !crossText.isEmpty { (format == .json ? warn : emit)(crossText) }
