@@ -110,6 +110,12 @@ public enum GoNames {
         guard b.contains(UInt8(ascii: "%")) else { return String(decoding: b, as: UTF8.self) }
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
+        appendDecoded(b, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the bytes of `b` with `%xx` escapes decoded.
+    static func appendDecoded(_ b: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         var i = 0
         while i < b.count {
             if b[i] == UInt8(ascii: "%"), i + 2 < b.count, let h = GoStrconv.unhex(b[i + 1]), let l = GoStrconv.unhex(b[i + 2]) {
@@ -120,23 +126,26 @@ public enum GoNames {
                 i += 1
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 
 /// One pass over the function names: the package set and the signals.
 struct GoNameScan {
-    var packages = Set<String>()
     var signals = GoSignals()
-    var cgoPackages = Set<String>()
-
-    /// What a package means to the signals, decided once per change of package.
-    enum Kind { case other, net, osUser, plugin, x509, time, os, tzdata, fallbackRoots, runtime }
-
-    private var lastPackage: [UInt8] = []
-    private var lastPackageString = ""
+    /// Every package seen (raw bytes, before `%xx` decoding), tagged with its `Kind` and `cgoFlag`.
+    private var seen = ByteStringSet(capacity: 256)
+    /// Packages with cgo names, in the order first noted.
+    private var cgoIDs: [Int] = []
+    /// The current package's id in `seen`, -1 before the first.
+    private var current = -1
     private var lastKind = Kind.other
-    private var hadPackage = false
+    private var pluginOpen: String?
+
+    /// What a package means to the signals, decided once per package.
+    enum Kind: Int { case other, net, osUser, plugin, x509, time, os, tzdata, fallbackRoots, runtime }
+
+    /// Tag bit: the package has cgo names.
+    static let cgoFlag = 1 << 8
 
     static let kinds: [String: Kind] = [
         "net": .net, "os/user": .osUser, "plugin": .plugin, "crypto/x509": .x509, "time": .time, "os": .os,
@@ -145,8 +154,8 @@ struct GoNameScan {
 
     /// Scans a NUL-separated name table (funcnametab) in one pass. For a name that starts with
     /// the current package followed by "." the rest is only searched for NUL or "/" (16, then 8
-    /// bytes at a time); other names are parsed in full, and a String is made only when the
-    /// package changes to one not seen recently.
+    /// bytes at a time); other names are parsed in full, and a package switch is a lookup of
+    /// the package's bytes in `seen`.
     mutating func scanTable(_ table: UnsafeRawBufferPointer) {
         guard let base = table.baseAddress else { return }
         let end = table.count
@@ -233,54 +242,62 @@ struct GoNameScan {
         // Fast path: most names continue the package of the previous one. "pkg." followed by
         // no slash has exactly that package (the last slash is inside the prefix, and the
         // prefix has no dot after it).
-        let n = lastPackage.count
-        if hadPackage, name.count > n + 1, name[n] == UInt8(ascii: "."), let base = name.baseAddress,
-           lastPackage.withUnsafeBytes({ $0.baseAddress.map { memcmp($0, base, n) == 0 } ?? false }),
-           memchr(base + n + 1, Int32(UInt8(ascii: "/")), name.count - n - 1) == nil {
-            examine(name, restStart: n + 1)
-            return
+        if current >= 0, let base = name.baseAddress {
+            let n = seen.count(current)
+            if name.count > n + 1, name[n] == UInt8(ascii: "."),
+               seen.withBytes(current, { ByteStringSet.equal($0, UnsafeRawBufferPointer(start: base, count: n)) }),
+               memchr(base + n + 1, Int32(UInt8(ascii: "/")), name.count - n - 1) == nil {
+                examine(name, restStart: n + 1)
+                return
+            }
         }
         guard let r = GoNames.packageRange(name) else {
             noPackage(name)
             return
         }
         let pkg = UnsafeRawBufferPointer(rebasing: name[r])
-        if !hadPackage || !GoNameScan.same(lastPackage, pkg) {
+        if current < 0 || !seen.withBytes(current, { ByteStringSet.equal($0, pkg) }) {
             switchPackage(pkg)
         }
         examine(name, restStart: r.upperBound + 1)
     }
 
-    /// Makes `pkg` the current package. Inlined bodies make names alternate between a few
-    /// packages, so the last few are kept to avoid building and hashing a String each time.
+    /// Makes `pkg` the current package; its kind is decided the first time it is seen.
     private mutating func switchPackage(_ pkg: UnsafeRawBufferPointer) {
-        if let k = recent.firstIndex(where: { GoNameScan.same($0.bytes, pkg) }) {
-            let e = recent[k]
-            lastPackage = e.bytes
-            lastPackageString = e.string
-            lastKind = e.kind
-        } else {
-            lastPackage = Array(pkg)
-            let s = GoNames.packageString(pkg)
-            lastPackageString = s
-            // gosym reports "_" for linker-named closures such as `_.goready.func1`: not an
-            // import path, so not a linked package.
-            if s != "_" { packages.insert(s) }
-            lastKind = GoNameScan.kinds[s] ?? (s.hasPrefix("runtime/") ? .runtime : .other)
-            if recent.count < 8 {
-                recent.append((lastPackage, s, lastKind))
-            } else {
-                recent[recentNext] = (lastPackage, s, lastKind)
-                recentNext = (recentNext + 1) % 8
-            }
-        }
-        hadPackage = true
+        let (id, inserted) = seen.insert(pkg)
+        if inserted { seen.setTag(id, GoNameScan.kind(of: pkg).rawValue) }
+        current = id
+        lastKind = Kind(rawValue: seen.tag(id) & 0xff) ?? .other
     }
 
-    private var recent: [(bytes: [UInt8], string: String, kind: Kind)] = []
-    private var recentNext = 0
+    /// The kind of a package from its raw bytes. Plain ASCII is compared as bytes; `%xx`
+    /// escapes and other text are decoded and looked up as Strings, as gosym names are.
+    static func kind(of pkg: UnsafeRawBufferPointer) -> Kind {
+        if pkg.contains(where: { $0 == UInt8(ascii: "%") || $0 >= 0x80 }) {
+            let s = GoNames.packageString(pkg)
+            return kinds[s] ?? (s.hasPrefix("runtime/") ? .runtime : .other)
+        }
+        if equals(pkg, "net") { return .net }
+        if equals(pkg, "os/user") { return .osUser }
+        if equals(pkg, "plugin") { return .plugin }
+        if equals(pkg, "crypto/x509") { return .x509 }
+        if equals(pkg, "time") { return .time }
+        if equals(pkg, "os") { return .os }
+        if equals(pkg, "time/tzdata") { return .tzdata }
+        if equals(pkg, "golang.org/x/crypto/x509roots/fallback") { return .fallbackRoots }
+        if equals(pkg, "runtime") || hasPrefix(pkg, "runtime/") { return .runtime }
+        return .other
+    }
 
-    /// Signals from the part of the name after "pkg." (the package is `lastPackageString`).
+    /// Records that the current package has cgo names.
+    private mutating func noteCgoPackage() {
+        let t = seen.tag(current)
+        guard t & GoNameScan.cgoFlag == 0 else { return }
+        seen.setTag(current, t | GoNameScan.cgoFlag)
+        cgoIDs.append(current)
+    }
+
+    /// Signals from the part of the name after "pkg." (the package is `current`).
     @inline(__always)
     private mutating func examine(_ name: UnsafeRawBufferPointer, restStart: Int) {
         guard restStart < name.count else { return }
@@ -289,7 +306,7 @@ struct GoNameScan {
         if rest[0] == UInt8(ascii: "_"), lastKind != .runtime,
            GoNameScan.hasPrefix(rest, "_Cfunc_") || GoNameScan.hasPrefix(rest, "_C2func_") || GoNameScan.hasPrefix(rest, "_cgo_")
             || GoNameScan.hasPrefix(rest, "_Cmacro_") {
-            cgoPackages.insert(lastPackageString)
+            noteCgoPackage()
             switch lastKind {
             case .net: signals.note(.netCgoResolver, string(name))
             case .osUser: signals.note(.osUserCgo, string(name))
@@ -340,26 +357,93 @@ struct GoNameScan {
     }
 
     /// Sorted results.
-    private var pluginOpen: String?
-
     func finish() -> (packages: [String], signals: GoSignals) {
         var s = signals
         if s.plugin, let p = pluginOpen { s.note(.plugin, p) }
-        s.cgoPackages = cgoPackages.sorted()
-        return (packages.sorted(), s)
+        let decoded = decodedPackages()
+        s.cgoPackages = sortedStrings(cgoIDs, decoded)
+        // gosym reports "_" for linker-named closures such as `_.goready.func1`: not an
+        // import path, so not a linked package.
+        var ids: [Int] = []
+        ids.reserveCapacity(seen.count)
+        for id in 0..<seen.count where !(decoded.spans[2 * id + 1] == 1 && decoded.bytes[decoded.spans[2 * id]] == UInt8(ascii: "_")) {
+            ids.append(id)
+        }
+        return (sortedStrings(ids, decoded), s)
+    }
+
+    /// Every package's path with `%xx` decoded: the bytes, (offset, count) per id, and whether
+    /// all of it is ASCII.
+    private func decodedPackages() -> (bytes: [UInt8], spans: [Int], ascii: Bool) {
+        var bytes: [UInt8] = []
+        var spans: [Int] = []
+        spans.reserveCapacity(2 * seen.count)
+        var high: UInt8 = 0
+        for id in 0..<seen.count {
+            let from = bytes.count
+            seen.withBytes(id) { b in
+                if !b.contains(UInt8(ascii: "%")) {
+                    bytes.append(contentsOf: b)
+                } else {
+                    GoNames.appendDecoded(b, to: &bytes)
+                }
+            }
+            for c in bytes[from...] { high |= c }
+            spans.append(from)
+            spans.append(bytes.count - from)
+        }
+        return (bytes, spans, high < 0x80)
+    }
+
+    /// The packages `ids` (in the order first seen) as sorted unique Strings. For ASCII, String
+    /// order and equality are those of the bytes, so the bytes are sorted; other text takes
+    /// the String way (canonical equivalence, the first of equal Strings kept).
+    private func sortedStrings(_ ids: [Int], _ d: (bytes: [UInt8], spans: [Int], ascii: Bool)) -> [String] {
+        guard !ids.isEmpty else { return [] }
+        guard d.ascii else {
+            var set = Set<String>()
+            for id in ids { set.insert(d.bytes.withUnsafeBytes { String(decoding: $0[d.spans[2 * id]..<(d.spans[2 * id] + d.spans[2 * id + 1])], as: UTF8.self) }) }
+            return set.sorted()
+        }
+        return d.bytes.withUnsafeBytes { raw -> [String] in
+            guard let base = raw.baseAddress else { return [] }
+            let spans = d.spans
+            var order = ids
+            order.sort { GoNameScan.less(base + spans[2 * $0], spans[2 * $0 + 1], base + spans[2 * $1], spans[2 * $1 + 1]) }
+            var out: [String] = []
+            out.reserveCapacity(order.count)
+            var last = -1
+            for id in order {
+                let p = base + spans[2 * id], n = spans[2 * id + 1]
+                if last >= 0 && spans[2 * last + 1] == n && GoNameScan.equal(p, base + spans[2 * last], n) { continue }
+                out.append(String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self))
+                last = id
+            }
+            return out
+        }
+    }
+
+    /// Byte order: 8 bytes at a time, as big-endian words; a prefix sorts first.
+    @inline(__always)
+    static func less(_ a: UnsafeRawPointer, _ na: Int, _ b: UnsafeRawPointer, _ nb: Int) -> Bool {
+        let n = min(na, nb)
+        var k = 0
+        while k + 8 <= n {
+            let x = UInt64(bigEndian: a.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+            let y = UInt64(bigEndian: b.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+            if x != y { return x < y }
+            k += 8
+        }
+        while k < n {
+            let x = a.load(fromByteOffset: k, as: UInt8.self), y = b.load(fromByteOffset: k, as: UInt8.self)
+            if x != y { return x < y }
+            k += 1
+        }
+        return na < nb
     }
 
     @inline(__always)
     private func string(_ b: UnsafeRawBufferPointer) -> String { String(decoding: b, as: UTF8.self) }
-
-    @inline(__always)
-    static func same(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
-        guard a.count == b.count else { return false }
-        return a.withUnsafeBytes { ab in
-            guard let x = ab.baseAddress, let y = b.baseAddress else { return a.isEmpty }
-            return memcmp(x, y, b.count) == 0
-        }
-    }
 
     @inline(__always)
     static func hasPrefix(_ b: UnsafeRawBufferPointer, _ p: StaticString) -> Bool {
