@@ -37,42 +37,43 @@ public enum GoNames {
                   n[3] == UInt8(ascii: "e"), n[4] == UInt8(ascii: ":") || n[4] == UInt8(ascii: ".") {
             return nil
         }
+        guard let base = n.baseAddress else { return nil }
         // Common case, no brackets: last slash, then the first dot after it.
-        if let base = n.baseAddress, memchr(base, Int32(UInt8(ascii: "[")), count) == nil {
-            var j = count - 1
-            while j >= 0 && n[j] != UInt8(ascii: "/") { j -= 1 }
+        if memchr(base, Int32(UInt8(ascii: "[")), count) == nil {
+            let j = ByteSearch.lastIndex(of: UInt8(ascii: "/"), base, count: count)
             let from = j < 0 ? 0 : j
             guard let p = memchr(base + from, Int32(UInt8(ascii: ".")), count - from) else { return nil }
             let dot = UnsafeRawPointer(p) - base
             return dot > 0 ? 0..<dot : nil
         }
-        // Last slash outside brackets.
-        var depth = 0
-        var lastSlash = -1
-        var balanced = true
+        // Last slash outside brackets: only "[", "]" and "/" matter, found 16 bytes at a time.
+        var state = BracketScan()
         var i = 0
-        while i < count {
-            let c = n[i]
-            if c == UInt8(ascii: "[") {
-                depth += 1
-            } else if c == UInt8(ascii: "]") {
-                depth -= 1
-                if depth < 0 { balanced = false; break }
-            } else if c == UInt8(ascii: "/"), depth == 0 {
-                lastSlash = i
+        scan: while i < count {
+            if i + 16 <= count {
+                let v = ByteSearch.load16(base, i)
+                var m = ByteSearch.bits((v .== SIMD16(repeating: UInt8(ascii: "["))) .| (v .== SIMD16(repeating: UInt8(ascii: "]")))
+                                        .| (v .== SIMD16(repeating: UInt8(ascii: "/"))))
+                while m != 0 {
+                    let k = i + m.trailingZeroBitCount
+                    if !state.step(n[k], at: k) { break scan }
+                    m &= m - 1
+                }
+                i += 16
+            } else {
+                if !state.step(n[i], at: i) { break scan }
+                i += 1
             }
-            i += 1
         }
-        if depth != 0 { balanced = false }
+        var lastSlash = state.lastSlash
+        let balanced = state.balanced && state.depth == 0
         if !balanced {
             // gosym uses the name as is when brackets are unbalanced.
-            lastSlash = -1
-            i = 0
-            while i < count { if n[i] == UInt8(ascii: "/") { lastSlash = i }; i += 1 }
+            lastSlash = ByteSearch.lastIndex(of: UInt8(ascii: "/"), base, count: count)
         }
         // First dot after it, outside brackets.
         i = lastSlash < 0 ? 0 : lastSlash
-        depth = 0
+        var depth = 0
         while i < count {
             let c = n[i]
             if balanced && c == UInt8(ascii: "[") {
@@ -85,6 +86,27 @@ public enum GoNames {
             i += 1
         }
         return nil
+    }
+
+    /// Bracket depth and the last slash outside brackets, one "[", "]" or "/" at a time.
+    struct BracketScan {
+        var depth = 0
+        var lastSlash = -1
+        var balanced = true
+
+        /// False at a "]" without its "[" (the scan stops there).
+        @inline(__always)
+        mutating func step(_ c: UInt8, at i: Int) -> Bool {
+            if c == UInt8(ascii: "[") {
+                depth += 1
+            } else if c == UInt8(ascii: "]") {
+                depth -= 1
+                if depth < 0 { balanced = false; return false }
+            } else if c == UInt8(ascii: "/"), depth == 0 {
+                lastSlash = i
+            }
+            return true
+        }
     }
 
     /// Go ≤1.19 spelled compiler-generated names `go.…` (`go.buildid`, `go.itab.*…`), which
@@ -147,11 +169,6 @@ struct GoNameScan {
     /// Tag bit: the package has cgo names.
     static let cgoFlag = 1 << 8
 
-    static let kinds: [String: Kind] = [
-        "net": .net, "os/user": .osUser, "plugin": .plugin, "crypto/x509": .x509, "time": .time, "os": .os,
-        "time/tzdata": .tzdata, "golang.org/x/crypto/x509roots/fallback": .fallbackRoots, "runtime": .runtime,
-    ]
-
     /// Scans a NUL-separated name table (funcnametab) in one pass. For a name that starts with
     /// the current package followed by "." the rest is only searched for NUL or "/" (16, then 8
     /// bytes at a time); other names are parsed in full, and a package switch is a lookup of
@@ -163,20 +180,22 @@ struct GoNameScan {
         var pkgStart = 0, pkgLen = 0
         var i = 0
         while i < end {
+            var from = i
             if pkgLen > 0, i + pkgLen < end, base.load(fromByteOffset: i + pkgLen, as: UInt8.self) == UInt8(ascii: "."),
-               GoNameScan.equal(base + i, base + pkgStart, pkgLen) {
-                let (stop, isSlash) = GoNameScan.findNULOrSlash(base, from: i + pkgLen + 1, end: end)
-                if !isSlash {
+               GoNameScan.equal(base + i, base + pkgStart, pkgLen, readable: end - i) {
+                let stop = ByteSearch.firstNUL(base, from: i + pkgLen + 1, end: end, orSlash: true)
+                if stop == end || base.load(fromByteOffset: stop, as: UInt8.self) == 0 {
                     examine(UnsafeRawBufferPointer(start: base + i, count: stop - i), restStart: pkgLen + 1)
                     i = stop + 1
                     continue
                 }
+                from = stop   // a slash: parse in full; the NUL is further on
             }
-            let stop = memchr(base + i, 0, end - i).map { UnsafeRawPointer($0) - base } ?? end
+            let stop = ByteSearch.firstNUL(base, from: from, end: end, orSlash: false)
             if stop > i {
                 let name = UnsafeRawBufferPointer(start: base + i, count: stop - i)
                 if let r = GoNames.packageRange(name) {
-                    if r.count != pkgLen || !GoNameScan.equal(base + i, base + pkgStart, pkgLen) {
+                    if r.count != pkgLen || !GoNameScan.equal(base + i, base + pkgStart, pkgLen, readable: end - i) {
                         switchPackage(UnsafeRawBufferPointer(rebasing: name[r]))
                         pkgStart = i
                         pkgLen = r.count
@@ -190,38 +209,24 @@ struct GoNameScan {
         }
     }
 
-    /// The first index at or after `from` (before `end`) holding NUL or "/", and which it was;
-    /// `end` when there is none.
+    /// Whether the `n` bytes at `p` and at `q` (q before p) are equal; `readable` bytes from
+    /// `p` on are inside the buffer (more than `n`). Words, the last one overlapping.
     @inline(__always)
-    static func findNULOrSlash(_ base: UnsafeRawPointer, from: Int, end: Int) -> (Int, Bool) {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let slashes: UInt64 = 0x2f2f_2f2f_2f2f_2f2f
-        var i = from
-        let zero = SIMD16<UInt8>(repeating: 0), slash = SIMD16<UInt8>(repeating: UInt8(ascii: "/"))
-        while i + 16 <= end {
-            let v = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-            if any((v .== zero) .| (v .== slash)) { break }
-            i += 16
-        }
-        while i + 8 <= end {
-            let x = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            let y = x ^ slashes
-            let t = ((x &- ones) & ~x & highs) | ((y &- ones) & ~y & highs)
-            if t != 0 {
-                // The lowest flagged byte is exact (false positives only occur above a true match).
-                let k = i + t.trailingZeroBitCount / 8
-                return (k, base.load(fromByteOffset: k, as: UInt8.self) != 0)
+    static func equal(_ p: UnsafeRawPointer, _ q: UnsafeRawPointer, _ n: Int, readable: Int) -> Bool {
+        if n >= 8 {
+            var k = 0
+            while k &+ 8 < n {
+                if p.loadUnaligned(fromByteOffset: k, as: UInt64.self) != q.loadUnaligned(fromByteOffset: k, as: UInt64.self) { return false }
+                k &+= 8
             }
-            i += 8
+            return p.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) == q.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
         }
-        while i < end {
-            let c = base.load(fromByteOffset: i, as: UInt8.self)
-            if c == 0 { return (i, false) }
-            if c == UInt8(ascii: "/") { return (i, true) }
-            i += 1
+        if readable >= 8 {
+            // One word each, compared in the low n bytes.
+            let x = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)), y = UInt64(littleEndian: q.loadUnaligned(as: UInt64.self))
+            return (x ^ y) & ((1 << UInt64(n &* 8)) &- 1) == 0
         }
-        return (end, false)
+        return equal(p, q, n)
     }
 
     @inline(__always)
@@ -270,12 +275,31 @@ struct GoNameScan {
         lastKind = Kind(rawValue: seen.tag(id) & 0xff) ?? .other
     }
 
-    /// The kind of a package from its raw bytes. Plain ASCII is compared as bytes; `%xx`
-    /// escapes and other text are decoded and looked up as Strings, as gosym names are.
-    static func kind(of pkg: UnsafeRawBufferPointer) -> Kind {
-        if pkg.contains(where: { $0 == UInt8(ascii: "%") || $0 >= 0x80 }) {
-            let s = GoNames.packageString(pkg)
-            return kinds[s] ?? (s.hasPrefix("runtime/") ? .runtime : .other)
+    /// The kind of a package from its raw bytes: `%xx` decoded, then compared as bytes when
+    /// ASCII; other text is compared as Strings, as before (canonical equivalence).
+    static func kind(of raw: UnsafeRawBufferPointer) -> Kind {
+        guard raw.contains(UInt8(ascii: "%")) else { return kind(decoded: raw) }
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        GoNames.appendDecoded(raw, to: &out)
+        return out.withUnsafeBytes { kind(decoded: $0) }
+    }
+
+    private static func kind(decoded pkg: UnsafeRawBufferPointer) -> Kind {
+        if pkg.contains(where: { $0 >= 0x80 }) {
+            let s = String(decoding: pkg, as: UTF8.self)
+            switch s {
+            case "net": return .net
+            case "os/user": return .osUser
+            case "plugin": return .plugin
+            case "crypto/x509": return .x509
+            case "time": return .time
+            case "os": return .os
+            case "time/tzdata": return .tzdata
+            case "golang.org/x/crypto/x509roots/fallback": return .fallbackRoots
+            case "runtime": return .runtime
+            default: return s.hasPrefix("runtime/") ? .runtime : .other
+            }
         }
         if equals(pkg, "net") { return .net }
         if equals(pkg, "os/user") { return .osUser }
@@ -297,11 +321,17 @@ struct GoNameScan {
         cgoIDs.append(current)
     }
 
-    /// Signals from the part of the name after "pkg." (the package is `current`).
+    /// Signals from the part of the name after "pkg." (the package is `current`). Most
+    /// names have none: that is decided here, inline.
     @inline(__always)
     private mutating func examine(_ name: UnsafeRawBufferPointer, restStart: Int) {
         guard restStart < name.count else { return }
         if lastKind == .other && name[restStart] != UInt8(ascii: "_") { return }
+        examineRest(name, restStart: restStart)
+    }
+
+    @inline(never)
+    private mutating func examineRest(_ name: UnsafeRawBufferPointer, restStart: Int) {
         let rest = UnsafeRawBufferPointer(rebasing: name[restStart...])
         if rest[0] == UInt8(ascii: "_"), lastKind != .runtime,
            GoNameScan.hasPrefix(rest, "_Cfunc_") || GoNameScan.hasPrefix(rest, "_C2func_") || GoNameScan.hasPrefix(rest, "_cgo_")
@@ -408,8 +438,20 @@ struct GoNameScan {
         return d.bytes.withUnsafeBytes { raw -> [String] in
             guard let base = raw.baseAddress else { return [] }
             let spans = d.spans
-            var order = ids
-            order.sort { GoNameScan.less(base + spans[2 * $0], spans[2 * $0 + 1], base + spans[2 * $1], spans[2 * $1 + 1]) }
+            // Binary insertion: few hundred packages, so moving ids is cheaper than the
+            // comparisons a general sort makes.
+            var order: [Int] = []
+            order.reserveCapacity(ids.count)
+            for id in ids {
+                let p = base + spans[2 * id], n = spans[2 * id + 1]
+                var lo = 0, hi = order.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    let o = order[mid]
+                    if GoNameScan.less(base + spans[2 * o], spans[2 * o + 1], p, n) { lo = mid + 1 } else { hi = mid }
+                }
+                order.insert(id, at: lo)
+            }
             var out: [String] = []
             out.reserveCapacity(order.count)
             var last = -1
