@@ -178,6 +178,8 @@ struct GoNameScan {
         let end = table.count
         // The current package's bytes, as a range of the table (from the name that set it).
         var pkgStart = 0, pkgLen = 0
+        // The package before it: inlined bodies make names alternate between two packages.
+        var prevStart = 0, prevLen = 0, prevID = -1
         var i = 0
         while i < end {
             var from = i
@@ -196,7 +198,13 @@ struct GoNameScan {
                 let name = UnsafeRawBufferPointer(start: base + i, count: stop - i)
                 if let r = GoNames.packageRange(name) {
                     if r.count != pkgLen || !GoNameScan.equal(base + i, base + pkgStart, pkgLen, readable: end - i) {
-                        switchPackage(UnsafeRawBufferPointer(rebasing: name[r]))
+                        let id = current
+                        if prevID >= 0, r.count == prevLen, GoNameScan.equal(base + i, base + prevStart, prevLen, readable: end - i) {
+                            makeCurrent(prevID)
+                        } else {
+                            switchPackage(UnsafeRawBufferPointer(rebasing: name[r]))
+                        }
+                        (prevStart, prevLen, prevID) = (pkgStart, pkgLen, id)
                         pkgStart = i
                         pkgLen = r.count
                     }
@@ -271,6 +279,10 @@ struct GoNameScan {
     private mutating func switchPackage(_ pkg: UnsafeRawBufferPointer) {
         let (id, inserted) = seen.insert(pkg)
         if inserted { seen.setTag(id, GoNameScan.kind(of: pkg).rawValue) }
+        makeCurrent(id)
+    }
+
+    private mutating func makeCurrent(_ id: Int) {
         current = id
         lastKind = Kind(rawValue: seen.tag(id) & 0xff) ?? .other
     }
