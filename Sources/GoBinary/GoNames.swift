@@ -37,42 +37,43 @@ public enum GoNames {
                   n[3] == UInt8(ascii: "e"), n[4] == UInt8(ascii: ":") || n[4] == UInt8(ascii: ".") {
             return nil
         }
+        guard let base = n.baseAddress else { return nil }
         // Common case, no brackets: last slash, then the first dot after it.
-        if let base = n.baseAddress, memchr(base, Int32(UInt8(ascii: "[")), count) == nil {
-            var j = count - 1
-            while j >= 0 && n[j] != UInt8(ascii: "/") { j -= 1 }
+        if memchr(base, Int32(UInt8(ascii: "[")), count) == nil {
+            let j = ByteSearch.lastIndex(of: UInt8(ascii: "/"), base, count: count)
             let from = j < 0 ? 0 : j
             guard let p = memchr(base + from, Int32(UInt8(ascii: ".")), count - from) else { return nil }
             let dot = UnsafeRawPointer(p) - base
             return dot > 0 ? 0..<dot : nil
         }
-        // Last slash outside brackets.
-        var depth = 0
-        var lastSlash = -1
-        var balanced = true
+        // Last slash outside brackets: only "[", "]" and "/" matter, found 16 bytes at a time.
+        var state = BracketScan()
         var i = 0
-        while i < count {
-            let c = n[i]
-            if c == UInt8(ascii: "[") {
-                depth += 1
-            } else if c == UInt8(ascii: "]") {
-                depth -= 1
-                if depth < 0 { balanced = false; break }
-            } else if c == UInt8(ascii: "/"), depth == 0 {
-                lastSlash = i
+        scan: while i < count {
+            if i + 16 <= count {
+                let v = ByteSearch.load16(base, i)
+                var m = ByteSearch.bits((v .== SIMD16(repeating: UInt8(ascii: "["))) .| (v .== SIMD16(repeating: UInt8(ascii: "]")))
+                                        .| (v .== SIMD16(repeating: UInt8(ascii: "/"))))
+                while m != 0 {
+                    let k = i + m.trailingZeroBitCount
+                    if !state.step(n[k], at: k) { break scan }
+                    m &= m - 1
+                }
+                i += 16
+            } else {
+                if !state.step(n[i], at: i) { break scan }
+                i += 1
             }
-            i += 1
         }
-        if depth != 0 { balanced = false }
+        var lastSlash = state.lastSlash
+        let balanced = state.balanced && state.depth == 0
         if !balanced {
             // gosym uses the name as is when brackets are unbalanced.
-            lastSlash = -1
-            i = 0
-            while i < count { if n[i] == UInt8(ascii: "/") { lastSlash = i }; i += 1 }
+            lastSlash = ByteSearch.lastIndex(of: UInt8(ascii: "/"), base, count: count)
         }
         // First dot after it, outside brackets.
         i = lastSlash < 0 ? 0 : lastSlash
-        depth = 0
+        var depth = 0
         while i < count {
             let c = n[i]
             if balanced && c == UInt8(ascii: "[") {
@@ -85,6 +86,27 @@ public enum GoNames {
             i += 1
         }
         return nil
+    }
+
+    /// Bracket depth and the last slash outside brackets, one "[", "]" or "/" at a time.
+    struct BracketScan {
+        var depth = 0
+        var lastSlash = -1
+        var balanced = true
+
+        /// False at a "]" without its "[" (the scan stops there).
+        @inline(__always)
+        mutating func step(_ c: UInt8, at i: Int) -> Bool {
+            if c == UInt8(ascii: "[") {
+                depth += 1
+            } else if c == UInt8(ascii: "]") {
+                depth -= 1
+                if depth < 0 { balanced = false; return false }
+            } else if c == UInt8(ascii: "/"), depth == 0 {
+                lastSlash = i
+            }
+            return true
+        }
     }
 
     /// Go ≤1.19 spelled compiler-generated names `go.…` (`go.buildid`, `go.itab.*…`), which
@@ -110,6 +132,12 @@ public enum GoNames {
         guard b.contains(UInt8(ascii: "%")) else { return String(decoding: b, as: UTF8.self) }
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
+        appendDecoded(b, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the bytes of `b` with `%xx` escapes decoded.
+    static func appendDecoded(_ b: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         var i = 0
         while i < b.count {
             if b[i] == UInt8(ascii: "%"), i + 2 < b.count, let h = GoStrconv.unhex(b[i + 1]), let l = GoStrconv.unhex(b[i + 2]) {
@@ -120,55 +148,63 @@ public enum GoNames {
                 i += 1
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 
 /// One pass over the function names: the package set and the signals.
 struct GoNameScan {
-    var packages = Set<String>()
     var signals = GoSignals()
-    var cgoPackages = Set<String>()
-
-    /// What a package means to the signals, decided once per change of package.
-    enum Kind { case other, net, osUser, plugin, x509, time, os, tzdata, fallbackRoots, runtime }
-
-    private var lastPackage: [UInt8] = []
-    private var lastPackageString = ""
+    /// Every package seen (raw bytes, before `%xx` decoding), tagged with its `Kind` and `cgoFlag`.
+    private var seen = ByteStringSet(capacity: 256)
+    /// Packages with cgo names, in the order first noted.
+    private var cgoIDs: [Int] = []
+    /// The current package's id in `seen`, -1 before the first.
+    private var current = -1
     private var lastKind = Kind.other
-    private var hadPackage = false
+    private var pluginOpen: String?
 
-    static let kinds: [String: Kind] = [
-        "net": .net, "os/user": .osUser, "plugin": .plugin, "crypto/x509": .x509, "time": .time, "os": .os,
-        "time/tzdata": .tzdata, "golang.org/x/crypto/x509roots/fallback": .fallbackRoots, "runtime": .runtime,
-    ]
+    /// What a package means to the signals, decided once per package.
+    enum Kind: Int { case other, net, osUser, plugin, x509, time, os, tzdata, fallbackRoots, runtime }
+
+    /// Tag bit: the package has cgo names.
+    static let cgoFlag = 1 << 8
 
     /// Scans a NUL-separated name table (funcnametab) in one pass. For a name that starts with
     /// the current package followed by "." the rest is only searched for NUL or "/" (16, then 8
-    /// bytes at a time); other names are parsed in full, and a String is made only when the
-    /// package changes to one not seen recently.
+    /// bytes at a time); other names are parsed in full, and a package switch is a lookup of
+    /// the package's bytes in `seen`.
     mutating func scanTable(_ table: UnsafeRawBufferPointer) {
         guard let base = table.baseAddress else { return }
         let end = table.count
         // The current package's bytes, as a range of the table (from the name that set it).
         var pkgStart = 0, pkgLen = 0
+        // The package before it: inlined bodies make names alternate between two packages.
+        var prevStart = 0, prevLen = 0, prevID = -1
         var i = 0
         while i < end {
+            var from = i
             if pkgLen > 0, i + pkgLen < end, base.load(fromByteOffset: i + pkgLen, as: UInt8.self) == UInt8(ascii: "."),
-               GoNameScan.equal(base + i, base + pkgStart, pkgLen) {
-                let (stop, isSlash) = GoNameScan.findNULOrSlash(base, from: i + pkgLen + 1, end: end)
-                if !isSlash {
+               GoNameScan.equal(base + i, base + pkgStart, pkgLen, readable: end - i) {
+                let stop = ByteSearch.firstNUL(base, from: i + pkgLen + 1, end: end, orSlash: true)
+                if stop == end || base.load(fromByteOffset: stop, as: UInt8.self) == 0 {
                     examine(UnsafeRawBufferPointer(start: base + i, count: stop - i), restStart: pkgLen + 1)
                     i = stop + 1
                     continue
                 }
+                from = stop   // a slash: parse in full; the NUL is further on
             }
-            let stop = memchr(base + i, 0, end - i).map { UnsafeRawPointer($0) - base } ?? end
+            let stop = ByteSearch.firstNUL(base, from: from, end: end, orSlash: false)
             if stop > i {
                 let name = UnsafeRawBufferPointer(start: base + i, count: stop - i)
                 if let r = GoNames.packageRange(name) {
-                    if r.count != pkgLen || !GoNameScan.equal(base + i, base + pkgStart, pkgLen) {
-                        switchPackage(UnsafeRawBufferPointer(rebasing: name[r]))
+                    if r.count != pkgLen || !GoNameScan.equal(base + i, base + pkgStart, pkgLen, readable: end - i) {
+                        let id = current
+                        if prevID >= 0, r.count == prevLen, GoNameScan.equal(base + i, base + prevStart, prevLen, readable: end - i) {
+                            makeCurrent(prevID)
+                        } else {
+                            switchPackage(UnsafeRawBufferPointer(rebasing: name[r]))
+                        }
+                        (prevStart, prevLen, prevID) = (pkgStart, pkgLen, id)
                         pkgStart = i
                         pkgLen = r.count
                     }
@@ -181,38 +217,24 @@ struct GoNameScan {
         }
     }
 
-    /// The first index at or after `from` (before `end`) holding NUL or "/", and which it was;
-    /// `end` when there is none.
+    /// Whether the `n` bytes at `p` and at `q` (q before p) are equal; `readable` bytes from
+    /// `p` on are inside the buffer (more than `n`). Words, the last one overlapping.
     @inline(__always)
-    static func findNULOrSlash(_ base: UnsafeRawPointer, from: Int, end: Int) -> (Int, Bool) {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let slashes: UInt64 = 0x2f2f_2f2f_2f2f_2f2f
-        var i = from
-        let zero = SIMD16<UInt8>(repeating: 0), slash = SIMD16<UInt8>(repeating: UInt8(ascii: "/"))
-        while i + 16 <= end {
-            let v = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-            if any((v .== zero) .| (v .== slash)) { break }
-            i += 16
-        }
-        while i + 8 <= end {
-            let x = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            let y = x ^ slashes
-            let t = ((x &- ones) & ~x & highs) | ((y &- ones) & ~y & highs)
-            if t != 0 {
-                // The lowest flagged byte is exact (false positives only occur above a true match).
-                let k = i + t.trailingZeroBitCount / 8
-                return (k, base.load(fromByteOffset: k, as: UInt8.self) != 0)
+    static func equal(_ p: UnsafeRawPointer, _ q: UnsafeRawPointer, _ n: Int, readable: Int) -> Bool {
+        if n >= 8 {
+            var k = 0
+            while k &+ 8 < n {
+                if p.loadUnaligned(fromByteOffset: k, as: UInt64.self) != q.loadUnaligned(fromByteOffset: k, as: UInt64.self) { return false }
+                k &+= 8
             }
-            i += 8
+            return p.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) == q.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
         }
-        while i < end {
-            let c = base.load(fromByteOffset: i, as: UInt8.self)
-            if c == 0 { return (i, false) }
-            if c == UInt8(ascii: "/") { return (i, true) }
-            i += 1
+        if readable >= 8 {
+            // One word each, compared in the low n bytes.
+            let x = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)), y = UInt64(littleEndian: q.loadUnaligned(as: UInt64.self))
+            return (x ^ y) & ((1 << UInt64(n &* 8)) &- 1) == 0
         }
-        return (end, false)
+        return equal(p, q, n)
     }
 
     @inline(__always)
@@ -233,63 +255,100 @@ struct GoNameScan {
         // Fast path: most names continue the package of the previous one. "pkg." followed by
         // no slash has exactly that package (the last slash is inside the prefix, and the
         // prefix has no dot after it).
-        let n = lastPackage.count
-        if hadPackage, name.count > n + 1, name[n] == UInt8(ascii: "."), let base = name.baseAddress,
-           lastPackage.withUnsafeBytes({ $0.baseAddress.map { memcmp($0, base, n) == 0 } ?? false }),
-           memchr(base + n + 1, Int32(UInt8(ascii: "/")), name.count - n - 1) == nil {
-            examine(name, restStart: n + 1)
-            return
+        if current >= 0, let base = name.baseAddress {
+            let n = seen.count(current)
+            if name.count > n + 1, name[n] == UInt8(ascii: "."),
+               seen.withBytes(current, { ByteStringSet.equal($0, UnsafeRawBufferPointer(start: base, count: n)) }),
+               memchr(base + n + 1, Int32(UInt8(ascii: "/")), name.count - n - 1) == nil {
+                examine(name, restStart: n + 1)
+                return
+            }
         }
         guard let r = GoNames.packageRange(name) else {
             noPackage(name)
             return
         }
         let pkg = UnsafeRawBufferPointer(rebasing: name[r])
-        if !hadPackage || !GoNameScan.same(lastPackage, pkg) {
+        if current < 0 || !seen.withBytes(current, { ByteStringSet.equal($0, pkg) }) {
             switchPackage(pkg)
         }
         examine(name, restStart: r.upperBound + 1)
     }
 
-    /// Makes `pkg` the current package. Inlined bodies make names alternate between a few
-    /// packages, so the last few are kept to avoid building and hashing a String each time.
+    /// Makes `pkg` the current package; its kind is decided the first time it is seen.
     private mutating func switchPackage(_ pkg: UnsafeRawBufferPointer) {
-        if let k = recent.firstIndex(where: { GoNameScan.same($0.bytes, pkg) }) {
-            let e = recent[k]
-            lastPackage = e.bytes
-            lastPackageString = e.string
-            lastKind = e.kind
-        } else {
-            lastPackage = Array(pkg)
-            let s = GoNames.packageString(pkg)
-            lastPackageString = s
-            // gosym reports "_" for linker-named closures such as `_.goready.func1`: not an
-            // import path, so not a linked package.
-            if s != "_" { packages.insert(s) }
-            lastKind = GoNameScan.kinds[s] ?? (s.hasPrefix("runtime/") ? .runtime : .other)
-            if recent.count < 8 {
-                recent.append((lastPackage, s, lastKind))
-            } else {
-                recent[recentNext] = (lastPackage, s, lastKind)
-                recentNext = (recentNext + 1) % 8
-            }
-        }
-        hadPackage = true
+        let (id, inserted) = seen.insert(pkg)
+        if inserted { seen.setTag(id, GoNameScan.kind(of: pkg).rawValue) }
+        makeCurrent(id)
     }
 
-    private var recent: [(bytes: [UInt8], string: String, kind: Kind)] = []
-    private var recentNext = 0
+    private mutating func makeCurrent(_ id: Int) {
+        current = id
+        lastKind = Kind(rawValue: seen.tag(id) & 0xff) ?? .other
+    }
 
-    /// Signals from the part of the name after "pkg." (the package is `lastPackageString`).
+    /// The kind of a package from its raw bytes: `%xx` decoded, then compared as bytes when
+    /// ASCII; other text is compared as Strings, as before (canonical equivalence).
+    static func kind(of raw: UnsafeRawBufferPointer) -> Kind {
+        guard raw.contains(UInt8(ascii: "%")) else { return kind(decoded: raw) }
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        GoNames.appendDecoded(raw, to: &out)
+        return out.withUnsafeBytes { kind(decoded: $0) }
+    }
+
+    private static func kind(decoded pkg: UnsafeRawBufferPointer) -> Kind {
+        if pkg.contains(where: { $0 >= 0x80 }) {
+            let s = String(decoding: pkg, as: UTF8.self)
+            switch s {
+            case "net": return .net
+            case "os/user": return .osUser
+            case "plugin": return .plugin
+            case "crypto/x509": return .x509
+            case "time": return .time
+            case "os": return .os
+            case "time/tzdata": return .tzdata
+            case "golang.org/x/crypto/x509roots/fallback": return .fallbackRoots
+            case "runtime": return .runtime
+            default: return s.hasPrefix("runtime/") ? .runtime : .other
+            }
+        }
+        if equals(pkg, "net") { return .net }
+        if equals(pkg, "os/user") { return .osUser }
+        if equals(pkg, "plugin") { return .plugin }
+        if equals(pkg, "crypto/x509") { return .x509 }
+        if equals(pkg, "time") { return .time }
+        if equals(pkg, "os") { return .os }
+        if equals(pkg, "time/tzdata") { return .tzdata }
+        if equals(pkg, "golang.org/x/crypto/x509roots/fallback") { return .fallbackRoots }
+        if equals(pkg, "runtime") || hasPrefix(pkg, "runtime/") { return .runtime }
+        return .other
+    }
+
+    /// Records that the current package has cgo names.
+    private mutating func noteCgoPackage() {
+        let t = seen.tag(current)
+        guard t & GoNameScan.cgoFlag == 0 else { return }
+        seen.setTag(current, t | GoNameScan.cgoFlag)
+        cgoIDs.append(current)
+    }
+
+    /// Signals from the part of the name after "pkg." (the package is `current`). Most
+    /// names have none: that is decided here, inline.
     @inline(__always)
     private mutating func examine(_ name: UnsafeRawBufferPointer, restStart: Int) {
         guard restStart < name.count else { return }
         if lastKind == .other && name[restStart] != UInt8(ascii: "_") { return }
+        examineRest(name, restStart: restStart)
+    }
+
+    @inline(never)
+    private mutating func examineRest(_ name: UnsafeRawBufferPointer, restStart: Int) {
         let rest = UnsafeRawBufferPointer(rebasing: name[restStart...])
         if rest[0] == UInt8(ascii: "_"), lastKind != .runtime,
            GoNameScan.hasPrefix(rest, "_Cfunc_") || GoNameScan.hasPrefix(rest, "_C2func_") || GoNameScan.hasPrefix(rest, "_cgo_")
             || GoNameScan.hasPrefix(rest, "_Cmacro_") {
-            cgoPackages.insert(lastPackageString)
+            noteCgoPackage()
             switch lastKind {
             case .net: signals.note(.netCgoResolver, string(name))
             case .osUser: signals.note(.osUserCgo, string(name))
@@ -340,26 +399,105 @@ struct GoNameScan {
     }
 
     /// Sorted results.
-    private var pluginOpen: String?
-
     func finish() -> (packages: [String], signals: GoSignals) {
         var s = signals
         if s.plugin, let p = pluginOpen { s.note(.plugin, p) }
-        s.cgoPackages = cgoPackages.sorted()
-        return (packages.sorted(), s)
+        let decoded = decodedPackages()
+        s.cgoPackages = sortedStrings(cgoIDs, decoded)
+        // gosym reports "_" for linker-named closures such as `_.goready.func1`: not an
+        // import path, so not a linked package.
+        var ids: [Int] = []
+        ids.reserveCapacity(seen.count)
+        for id in 0..<seen.count where !(decoded.spans[2 * id + 1] == 1 && decoded.bytes[decoded.spans[2 * id]] == UInt8(ascii: "_")) {
+            ids.append(id)
+        }
+        return (sortedStrings(ids, decoded), s)
+    }
+
+    /// Every package's path with `%xx` decoded: the bytes, (offset, count) per id, and whether
+    /// all of it is ASCII.
+    private func decodedPackages() -> (bytes: [UInt8], spans: [Int], ascii: Bool) {
+        var bytes: [UInt8] = []
+        var spans: [Int] = []
+        spans.reserveCapacity(2 * seen.count)
+        var high: UInt8 = 0
+        for id in 0..<seen.count {
+            let from = bytes.count
+            seen.withBytes(id) { b in
+                if !b.contains(UInt8(ascii: "%")) {
+                    bytes.append(contentsOf: b)
+                } else {
+                    GoNames.appendDecoded(b, to: &bytes)
+                }
+            }
+            for c in bytes[from...] { high |= c }
+            spans.append(from)
+            spans.append(bytes.count - from)
+        }
+        return (bytes, spans, high < 0x80)
+    }
+
+    /// The packages `ids` (in the order first seen) as sorted unique Strings. For ASCII, String
+    /// order and equality are those of the bytes, so the bytes are sorted; other text takes
+    /// the String way (canonical equivalence, the first of equal Strings kept).
+    private func sortedStrings(_ ids: [Int], _ d: (bytes: [UInt8], spans: [Int], ascii: Bool)) -> [String] {
+        guard !ids.isEmpty else { return [] }
+        guard d.ascii else {
+            var set = Set<String>()
+            for id in ids { set.insert(d.bytes.withUnsafeBytes { String(decoding: $0[d.spans[2 * id]..<(d.spans[2 * id] + d.spans[2 * id + 1])], as: UTF8.self) }) }
+            return set.sorted()
+        }
+        return d.bytes.withUnsafeBytes { raw -> [String] in
+            guard let base = raw.baseAddress else { return [] }
+            let spans = d.spans
+            // Binary insertion: few hundred packages, so moving ids is cheaper than the
+            // comparisons a general sort makes.
+            var order: [Int] = []
+            order.reserveCapacity(ids.count)
+            for id in ids {
+                let p = base + spans[2 * id], n = spans[2 * id + 1]
+                var lo = 0, hi = order.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    let o = order[mid]
+                    if GoNameScan.less(base + spans[2 * o], spans[2 * o + 1], p, n) { lo = mid + 1 } else { hi = mid }
+                }
+                order.insert(id, at: lo)
+            }
+            var out: [String] = []
+            out.reserveCapacity(order.count)
+            var last = -1
+            for id in order {
+                let p = base + spans[2 * id], n = spans[2 * id + 1]
+                if last >= 0 && spans[2 * last + 1] == n && GoNameScan.equal(p, base + spans[2 * last], n) { continue }
+                out.append(String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self))
+                last = id
+            }
+            return out
+        }
+    }
+
+    /// Byte order: 8 bytes at a time, as big-endian words; a prefix sorts first.
+    @inline(__always)
+    static func less(_ a: UnsafeRawPointer, _ na: Int, _ b: UnsafeRawPointer, _ nb: Int) -> Bool {
+        let n = min(na, nb)
+        var k = 0
+        while k + 8 <= n {
+            let x = UInt64(bigEndian: a.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+            let y = UInt64(bigEndian: b.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+            if x != y { return x < y }
+            k += 8
+        }
+        while k < n {
+            let x = a.load(fromByteOffset: k, as: UInt8.self), y = b.load(fromByteOffset: k, as: UInt8.self)
+            if x != y { return x < y }
+            k += 1
+        }
+        return na < nb
     }
 
     @inline(__always)
     private func string(_ b: UnsafeRawBufferPointer) -> String { String(decoding: b, as: UTF8.self) }
-
-    @inline(__always)
-    static func same(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
-        guard a.count == b.count else { return false }
-        return a.withUnsafeBytes { ab in
-            guard let x = ab.baseAddress, let y = b.baseAddress else { return a.isEmpty }
-            return memcmp(x, y, b.count) == 0
-        }
-    }
 
     @inline(__always)
     static func hasPrefix(_ b: UnsafeRawBufferPointer, _ p: StaticString) -> Bool {

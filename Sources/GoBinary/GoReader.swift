@@ -197,17 +197,17 @@ public enum GoReader {
     static func absolutePaths(_ table: GoPclntab, limit: Int = 5) throws -> [String] {
         // GOROOT is what precedes "/src/runtime/" in the path of a runtime file.
         var goroot: [UInt8]?
-        let runtimeMarker = Array("/src/runtime/".utf8)
+        let runtimeMarker: StaticString = "/src/runtime/"
         try table.forEachSourceFile { b in
             guard isAbsolute(b), let r = find(runtimeMarker, in: b) else { return true }
             goroot = Array(b[0..<(r + 5)])   // through "/src/"
             return false
         }
-        let modCache = Array("/pkg/mod/".utf8)
+        let modCache: StaticString = "/pkg/mod/"
         var own: [String] = [], deps: [String] = [], std: [String] = []
         try table.forEachSourceFile { b in
             guard isAbsolute(b) else { return true }
-            if let g = goroot, b.count >= g.count, b.prefix(g.count).elementsEqual(g) {
+            if let g = goroot, hasPrefix(b, g) {
                 if std.count < limit { std.append(String(decoding: b, as: UTF8.self)) }
             } else if find(modCache, in: b) != nil {
                 if deps.count < limit { deps.append(String(decoding: b, as: UTF8.self)) }
@@ -219,6 +219,11 @@ public enum GoReader {
         return Array((own + deps + std).prefix(limit))
     }
 
+    static func hasPrefix(_ b: UnsafeRawBufferPointer, _ prefix: [UInt8]) -> Bool {
+        guard b.count >= prefix.count, let base = b.baseAddress else { return prefix.isEmpty }
+        return prefix.withUnsafeBytes { p in p.baseAddress.map { memcmp(base, $0, p.count) == 0 } ?? true }
+    }
+
     static func isAbsolute(_ b: UnsafeRawBufferPointer) -> Bool {
         guard let c = b.first else { return false }
         if c == UInt8(ascii: "/") { return true }
@@ -228,20 +233,9 @@ public enum GoReader {
         return false
     }
 
-    static func find(_ needle: [UInt8], in hay: UnsafeRawBufferPointer) -> Int? {
-        guard hay.count >= needle.count, let first = needle.first else { return nil }
-        var i = 0
-        while i <= hay.count - needle.count {
-            if hay[i] == first {
-                var k = 1
-                while k < needle.count && hay[i + k] == needle[k] { k += 1 }
-                if k == needle.count { return i }
-            }
-            i += 1
-        }
-        return nil
+    static func find(_ needle: StaticString, in hay: UnsafeRawBufferPointer) -> Int? {
+        ByteSearch.firstIndex(of: UnsafeRawBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount), in: hay)
     }
-
 
     static func trimNUL(_ s: String) -> String {
         var t = Substring(s)

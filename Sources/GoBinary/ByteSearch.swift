@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Byte searches 16 bytes at a time. `SIMD16<UInt8>` compares compile to SSE2 (or NEON)
+/// compares; the mask is read back as two words.
+enum ByteSearch {
+    /// The 16 bytes at `p + offset` (the caller keeps them inside the buffer).
+    @inline(__always)
+    static func load16(_ p: UnsafeRawPointer, _ offset: Int) -> SIMD16<UInt8> {
+        p.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
+    }
+
+    /// The compare mask as two words, 0x00 or 0xff per byte, byte 0 lowest.
+    @inline(__always)
+    static func words(_ m: SIMDMask<SIMD16<Int8>>) -> (UInt64, UInt64) {
+        let w = unsafeBitCast(m, to: SIMD2<UInt64>.self)
+        return (UInt64(littleEndian: w[0]), UInt64(littleEndian: w[1]))
+    }
+
+    /// The index of the first set lane (the mask has one).
+    @inline(__always)
+    static func first(_ m: SIMDMask<SIMD16<Int8>>) -> Int {
+        let (lo, hi) = words(m)
+        return lo != 0 ? lo.trailingZeroBitCount >> 3 : 8 + hi.trailingZeroBitCount >> 3
+    }
+
+    /// The index of the last set lane (the mask has one).
+    @inline(__always)
+    static func last(_ m: SIMDMask<SIMD16<Int8>>) -> Int {
+        let (lo, hi) = words(m)
+        return hi != 0 ? 15 - hi.leadingZeroBitCount >> 3 : 7 - lo.leadingZeroBitCount >> 3
+    }
+
+    /// One bit per lane, lane 0 lowest.
+    @inline(__always)
+    static func bits(_ m: SIMDMask<SIMD16<Int8>>) -> UInt32 {
+        let (lo, hi) = words(m)
+        return UInt32(truncatingIfNeeded: pack(lo) | pack(hi) << 8)
+    }
+
+    /// Bytes of 0x00/0xff to one bit each (byte k to bit k).
+    @inline(__always)
+    static func pack(_ x: UInt64) -> UInt64 {
+        ((x & 0x0101_0101_0101_0101) &* 0x0102_0408_1020_4080) >> 56
+    }
+
+    /// The first index in `from..<end` holding NUL (or "/" too, with `orSlash`); `end` when none.
+    @inline(__always)
+    static func firstNUL(_ base: UnsafeRawPointer, from: Int, end: Int, orSlash: Bool) -> Int {
+        var i = from
+        while i &+ 16 <= end {
+            let v = load16(base, i)
+            var m = v .== SIMD16<UInt8>(repeating: 0)
+            if orSlash { m = m .| (v .== SIMD16<UInt8>(repeating: UInt8(ascii: "/"))) }
+            if any(m) { return i &+ first(m) }
+            i &+= 16
+        }
+        while i < end {
+            let c = base.load(fromByteOffset: i, as: UInt8.self)
+            if c == 0 || (orSlash && c == UInt8(ascii: "/")) { return i }
+            i &+= 1
+        }
+        return end
+    }
+
+    /// The last index in `0..<count` holding `byte`, or -1.
+    @inline(__always)
+    static func lastIndex(of byte: UInt8, _ base: UnsafeRawPointer, count: Int) -> Int {
+        var j = count
+        while j >= 16 {
+            let m = load16(base, j &- 16) .== SIMD16<UInt8>(repeating: byte)
+            if any(m) { return j &- 16 &+ last(m) }
+            j &-= 16
+        }
+        while j > 0 {
+            j &-= 1
+            if base.load(fromByteOffset: j, as: UInt8.self) == byte { return j }
+        }
+        return -1
+    }
+}
+
+extension ByteSearch {
+    /// The first index of `needle` in `hay`, or nil. Candidates are the positions where both
+    /// the needle's first and last byte match, 16 at a time; only those are compared in full.
+    static func firstIndex(of needle: UnsafeRawBufferPointer, in hay: UnsafeRawBufferPointer) -> Int? {
+        let n = needle.count
+        guard n > 0, hay.count >= n, let h = hay.baseAddress, let p = needle.baseAddress else { return nil }
+        let first = SIMD16<UInt8>(repeating: needle[0]), last = SIMD16<UInt8>(repeating: needle[n - 1])
+        let limit = hay.count - n   // the last possible start
+        var i = 0
+        while i + 15 <= limit {
+            // Starts i...i+15: their last bytes end at i+15+n-1 < hay.count.
+            var m = bits((load16(h, i) .== first) .& (load16(h, i + n - 1) .== last))
+            while m != 0 {
+                let k = i + m.trailingZeroBitCount
+                if memcmp(h + k, p, n) == 0 { return k }
+                m &= m - 1
+            }
+            i += 16
+        }
+        while i <= limit {
+            if h.load(fromByteOffset: i, as: UInt8.self) == needle[0], memcmp(h + i, p, n) == 0 { return i }
+            i += 1
+        }
+        return nil
+    }
+}
