@@ -16,7 +16,6 @@ public enum GoReader {
     // MARK: - ELF
 
     public static func read(elf: ELFFile) throws -> GoFacts? {
-        let view = elf.view
         let loads = ((try? elf.programHeaders()) ?? []).filter { $0.type == .load }
         let space = elf.addressMap
         let sections = (try? elf.sections()) ?? []
