@@ -31,6 +31,7 @@ echo
 echo "== 1. one file: $largest ($size bytes)"
 hyperfine -N --warmup 10 --runs 200 --export-json /tmp/sce-bench-1.json \
     "$SCE check --format json $largest" \
+    "$SCE check $largest" \
     "readelf -lhd -W $largest" \
     "file $largest" \
     "scanelf -a $largest" \
@@ -39,11 +40,12 @@ hyperfine -N --warmup 10 --runs 200 --export-json /tmp/sce-bench-1.json \
 python3 - /tmp/sce-bench-1.json <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
-base = r[0]["mean"]
-print("\n  ratio (tool time / staticcheck-elf time; > 1 means staticcheck-elf is faster):")
-for x in r[1:]:
-    print(f"    {x['command'].split()[0].split('/')[-1]:<12} {x['mean']*1000:7.2f} ms   ratio {x['mean']/base:5.2f}")
-print(f"    {'staticcheck-elf':<12} {base*1000:7.2f} ms")
+base = r[0]["median"]
+print("\n  ratio of medians (tool time / staticcheck-elf time; > 1 means staticcheck-elf is faster):")
+for x in r[2:]:
+    print(f"    {x['command'].split()[0].split('/')[-1]:<12} {x['median']*1000:7.2f} ms   ratio {x['median']/base:5.2f}")
+print(f"    {'staticcheck-elf check --format json':<12} {base*1000:7.2f} ms")
+print(f"    {'staticcheck-elf check (text)':<12} {r[1]['median']*1000:7.2f} ms   (readelf ratio {r[2]['median']/r[1]['median']:5.2f})")
 PY
 
 echo
@@ -62,14 +64,14 @@ cat > /tmp/sce-bench-readelf.sh <<SH
 xargs -d '\n' -n 500 readelf -lhd -W < $LIST > /dev/null 2>&1 || true
 SH
 chmod +x /tmp/sce-bench-sce.sh /tmp/sce-bench-readelf.sh
-hyperfine -N --warmup 1 --runs 5 --export-json /tmp/sce-bench-2.json /tmp/sce-bench-sce.sh /tmp/sce-bench-readelf.sh 2>&1 | grep -E "Time|±" || true
+hyperfine -N --warmup 2 --runs 10 --export-json /tmp/sce-bench-2.json /tmp/sce-bench-sce.sh /tmp/sce-bench-readelf.sh 2>&1 | grep -E "Time|±" || true
 python3 - /tmp/sce-bench-2.json "$n" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 n = int(sys.argv[2])
-print(f"\n  staticcheck-elf check: {r[0]['mean']:.2f} s for {n} files ({r[0]['mean']/n*1e6:.0f} µs/file)")
-print(f"  readelf -lhd -W:      {r[1]['mean']:.2f} s ({r[1]['mean']/n*1e6:.0f} µs/file)")
-print(f"  ratio readelf / staticcheck-elf: {r[1]['mean']/r[0]['mean']:.2f}")
+print(f"\n  staticcheck-elf check: {r[0]['median']:.3f} s for {n} files ({r[0]['median']/n*1e6:.0f} µs/file, median of runs)")
+print(f"  readelf -lhd -W:      {r[1]['median']:.3f} s ({r[1]['median']/n*1e6:.0f} µs/file)")
+print(f"  ratio readelf / staticcheck-elf: {r[1]['median']/r[0]['median']:.2f}")
 PY
 
 echo
@@ -85,14 +87,14 @@ for k in go nongo; do
     printf '#!/bin/sh\nxargs -d "\\n" -n 500 readelf -lhd -W < %s > /dev/null 2>&1 || true\n' "$l" > /tmp/sce-bench-re-$k.sh
     chmod +x /tmp/sce-bench-sce-$k.sh /tmp/sce-bench-re-$k.sh
 done
-hyperfine -N --warmup 1 --runs 5 --export-json /tmp/sce-bench-2b.json /tmp/sce-bench-sce-go.sh /tmp/sce-bench-re-go.sh \
+hyperfine -N --warmup 2 --runs 10 --export-json /tmp/sce-bench-2b.json /tmp/sce-bench-sce-go.sh /tmp/sce-bench-re-go.sh \
     /tmp/sce-bench-sce-nongo.sh /tmp/sce-bench-re-nongo.sh > /dev/null 2>&1 || true
 python3 - /tmp/sce-bench-2b.json "$(wc -l < "$GOLIST")" "$(wc -l < "$NONGO")" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 ng, nn = int(sys.argv[2]), int(sys.argv[3])
-print(f"  Go files ({ng}):     staticcheck-elf {r[0]['mean']/max(ng,1)*1e6:6.0f} µs/file, readelf {r[1]['mean']/max(ng,1)*1e6:5.0f} µs/file, ratio {r[1]['mean']/r[0]['mean']:.2f}")
-print(f"  other ELF ({nn}): staticcheck-elf {r[2]['mean']/max(nn,1)*1e6:6.0f} µs/file, readelf {r[3]['mean']/max(nn,1)*1e6:5.0f} µs/file, ratio {r[3]['mean']/r[2]['mean']:.2f}")
+print(f"  Go files ({ng}):     staticcheck-elf {r[0]['median']/max(ng,1)*1e6:6.0f} µs/file, readelf {r[1]['median']/max(ng,1)*1e6:5.0f} µs/file, ratio {r[1]['median']/r[0]['median']:.2f}")
+print(f"  other ELF ({nn}): staticcheck-elf {r[2]['median']/max(nn,1)*1e6:6.0f} µs/file, readelf {r[3]['median']/max(nn,1)*1e6:5.0f} µs/file, ratio {r[3]['median']/r[2]['median']:.2f}")
 PY
 
 echo
