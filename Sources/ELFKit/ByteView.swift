@@ -95,6 +95,14 @@ public struct ByteView: @unchecked Sendable {
                     problem: "\(count) bytes at \(hex(fileOffset &+ offset)) extend past end of \(fileOffset == 0 ? "file" : "region") (size \(base.count))")
     }
 
+    /// A fixed-size record (a section or program header) checked once: its fields are then
+    /// plain loads at constant offsets.
+    @inlinable
+    public func record(_ offset: UInt64, _ count: Int, order: ByteOrder, field: @autoclosure () -> String) throws -> Record {
+        let r = try range(offset, UInt64(count), field: field())
+        return Record(bytes: UnsafeRawBufferPointer(rebasing: base[r]), order: order)
+    }
+
     /// True when `count` bytes at `offset` lie inside the window.
     @inlinable
     public func contains(_ offset: UInt64, _ count: UInt64) -> Bool {
@@ -237,6 +245,33 @@ final class ByteBox {
 }
 
 /// A sequential reader over a `ByteView` for spec-shaped records.
+/// The bytes of one fixed-size record whose bounds `ByteView.record` checked. Reads take
+/// constant offsets inside that size (the layouts of the ELF structures), so they need no
+/// check of their own; valid only while the view's file is open.
+public struct Record {
+    @usableFromInline let bytes: UnsafeRawBufferPointer
+    @usableFromInline let order: ByteOrder
+
+    @inlinable init(bytes: UnsafeRawBufferPointer, order: ByteOrder) {
+        self.bytes = bytes
+        self.order = order
+    }
+
+    @inlinable @inline(__always)
+    public func u32(_ at: Int) -> UInt32 {
+        assert(at >= 0 && at + 4 <= bytes.count)
+        let v = bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)
+        return order == .little ? UInt32(littleEndian: v) : UInt32(bigEndian: v)
+    }
+
+    @inlinable @inline(__always)
+    public func u64(_ at: Int) -> UInt64 {
+        assert(at >= 0 && at + 8 <= bytes.count)
+        let v = bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self)
+        return order == .little ? UInt64(littleEndian: v) : UInt64(bigEndian: v)
+    }
+}
+
 public struct ByteCursor {
     public let view: ByteView
     public var offset: UInt64

@@ -252,23 +252,21 @@ public final class ELFFile {
                               problem: "the program header table (\(count) × \(entsize) bytes) extends past end of file (size \(view.count))")
         }
         var out: [ProgramHeader] = []
-        var c = ByteCursor(view, at: h.phoff, order: h.order)
-        for _ in 0..<count {
-            let at = c.offset
+        var at = h.phoff
+        for i in 0..<count {
+            let r = try view.record(at, h.programHeaderSize, order: h.order, field: "program header \(i)")
             if h.bits == 64 {
-                let type = SegmentType(rawValue: try c.u32("p_type"))
-                let flags = SegmentFlags(rawValue: try c.u32("p_flags"))
-                out.append(ProgramHeader(type: type, flags: flags, offset: try c.u64("p_offset"), vaddr: try c.u64("p_vaddr"),
-                                         paddr: try c.u64("p_paddr"), filesz: try c.u64("p_filesz"), memsz: try c.u64("p_memsz"),
-                                         align: try c.u64("p_align"), headerOffset: at))
+                // Elf64_Phdr: type, flags (4 each), offset, vaddr, paddr, filesz, memsz, align (8 each).
+                out.append(ProgramHeader(type: SegmentType(rawValue: r.u32(0)), flags: SegmentFlags(rawValue: r.u32(4)),
+                                         offset: r.u64(8), vaddr: r.u64(16), paddr: r.u64(24), filesz: r.u64(32), memsz: r.u64(40),
+                                         align: r.u64(48), headerOffset: at))
             } else {
-                let type = SegmentType(rawValue: try c.u32("p_type"))
-                let offset = UInt64(try c.u32("p_offset")), vaddr = UInt64(try c.u32("p_vaddr")), paddr = UInt64(try c.u32("p_paddr"))
-                let filesz = UInt64(try c.u32("p_filesz")), memsz = UInt64(try c.u32("p_memsz"))
-                let flags = SegmentFlags(rawValue: try c.u32("p_flags"))
-                out.append(ProgramHeader(type: type, flags: flags, offset: offset, vaddr: vaddr, paddr: paddr, filesz: filesz,
-                                         memsz: memsz, align: UInt64(try c.u32("p_align")), headerOffset: at))
+                // Elf32_Phdr: type, offset, vaddr, paddr, filesz, memsz, flags, align (4 each).
+                out.append(ProgramHeader(type: SegmentType(rawValue: r.u32(0)), flags: SegmentFlags(rawValue: r.u32(24)),
+                                         offset: UInt64(r.u32(4)), vaddr: UInt64(r.u32(8)), paddr: UInt64(r.u32(12)),
+                                         filesz: UInt64(r.u32(16)), memsz: UInt64(r.u32(20)), align: UInt64(r.u32(28)), headerOffset: at))
             }
+            at += entsize
         }
         return out
     }
@@ -287,16 +285,18 @@ public final class ELFFile {
     }
 
     private static func readSectionHeader(_ view: ByteView, _ h: ELFHeader, at: UInt64, index: Int) throws -> SectionHeader {
-        var c = ByteCursor(view, at: at, order: h.order)
-        let w = h.wordSize
-        _ = try view.range(at, UInt64(h.sectionHeaderSize), field: "section header \(index)")
-        let name = try c.u32("sh_name"), type = SectionType(rawValue: try c.u32("sh_type"))
-        let flags = SectionFlags(rawValue: try c.word(w, "sh_flags"))
-        let addr = try c.word(w, "sh_addr"), offset = try c.word(w, "sh_offset"), size = try c.word(w, "sh_size")
-        let link = try c.u32("sh_link"), info = try c.u32("sh_info")
-        let align = try c.word(w, "sh_addralign"), entsize = try c.word(w, "sh_entsize")
-        return SectionHeader(index: index, name: "", nameOffset: name, type: type, flags: flags, addr: addr, offset: offset,
-                             size: size, link: link, info: info, addralign: align, entsize: entsize, headerOffset: at)
+        let r = try view.record(at, h.sectionHeaderSize, order: h.order, field: "section header \(index)")
+        if h.bits == 64 {
+            // Elf64_Shdr: name, type (4 each), flags, addr, offset, size (8 each), link, info (4), addralign, entsize (8).
+            return SectionHeader(index: index, name: "", nameOffset: r.u32(0), type: SectionType(rawValue: r.u32(4)),
+                                 flags: SectionFlags(rawValue: r.u64(8)), addr: r.u64(16), offset: r.u64(24), size: r.u64(32),
+                                 link: r.u32(40), info: r.u32(44), addralign: r.u64(48), entsize: r.u64(56), headerOffset: at)
+        }
+        // Elf32_Shdr: ten 4-byte fields in the same order.
+        return SectionHeader(index: index, name: "", nameOffset: r.u32(0), type: SectionType(rawValue: r.u32(4)),
+                             flags: SectionFlags(rawValue: UInt64(r.u32(8))), addr: UInt64(r.u32(12)), offset: UInt64(r.u32(16)),
+                             size: UInt64(r.u32(20)), link: r.u32(24), info: r.u32(28), addralign: UInt64(r.u32(32)),
+                             entsize: UInt64(r.u32(36)), headerOffset: at)
     }
 
     // MARK: - Sections
