@@ -5,6 +5,9 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
 
 /// Byte searches 16 bytes at a time. `SIMD16<UInt8>` compares compile to SSE2 (or NEON)
 /// compares; the mask is read back as two words.
@@ -41,6 +44,26 @@ enum ByteSearch {
     static func bits(_ m: SIMDMask<SIMD16<Int8>>) -> UInt32 {
         let (lo, hi) = words(m)
         return UInt32(truncatingIfNeeded: pack(lo) | pack(hi) << 8)
+    }
+
+    /// One bit per lane, lane 0 lowest, as a word: one `pmovmskb` on x86-64.
+    @inline(__always)
+    static func movemask(_ m: SIMDMask<SIMD16<Int8>>) -> UInt64 {
+        #if arch(x86_64)
+        UInt64(UInt16(truncatingIfNeeded: _mm_movemask_epi8(unsafeBitCast(m, to: __m128i.self))))
+        #else
+        UInt64(bits(m))
+        #endif
+    }
+
+    /// The NULs and the "/"s of the 64 bytes at `p`: bit k set for byte k.
+    @inline(__always)
+    static func nulAndSlash64(_ p: UnsafeRawPointer) -> (nul: UInt64, slash: UInt64) {
+        let zero = SIMD16<UInt8>(repeating: 0), slash = SIMD16<UInt8>(repeating: UInt8(ascii: "/"))
+        let v0 = load16(p, 0), v1 = load16(p, 16), v2 = load16(p, 32), v3 = load16(p, 48)
+        let z = movemask(v0 .== zero) | movemask(v1 .== zero) << 16 | movemask(v2 .== zero) << 32 | movemask(v3 .== zero) << 48
+        let s = movemask(v0 .== slash) | movemask(v1 .== slash) << 16 | movemask(v2 .== slash) << 32 | movemask(v3 .== slash) << 48
+        return (z, s)
     }
 
     /// Bytes of 0x00/0xff to one bit each (byte k to bit k).

@@ -169,52 +169,107 @@ struct GoNameScan {
     /// Tag bit: the package has cgo names.
     static let cgoFlag = 1 << 8
 
-    /// Scans a NUL-separated name table (funcnametab) in one pass. For a name that starts with
-    /// the current package followed by "." the rest is only searched for NUL or "/" (16, then 8
-    /// bytes at a time); other names are parsed in full, and a package switch is a lookup of
-    /// the package's bytes in `seen`.
+    /// Scans a NUL-separated name table (funcnametab) in one pass, 64 bytes at a time: the NULs
+    /// and slashes of a block become two bit masks, and each name is then a few bit operations
+    /// and one prefix compare (see `name`).
     mutating func scanTable(_ table: UnsafeRawBufferPointer) {
         guard let base = table.baseAddress else { return }
         let end = table.count
-        // The current package's bytes, as a range of the table (from the name that set it).
-        var pkgStart = 0, pkgLen = 0
-        // The package before it: inlined bodies make names alternate between two packages.
-        var prevStart = 0, prevLen = 0, prevID = -1
-        var i = 0
-        while i < end {
-            var from = i
-            if pkgLen > 0, i + pkgLen < end, base.load(fromByteOffset: i + pkgLen, as: UInt8.self) == UInt8(ascii: "."),
-               GoNameScan.equal(base + i, base + pkgStart, pkgLen, readable: end - i) {
-                let stop = ByteSearch.firstNUL(base, from: i + pkgLen + 1, end: end, orSlash: true)
-                if stop == end || base.load(fromByteOffset: stop, as: UInt8.self) == 0 {
-                    examine(UnsafeRawBufferPointer(start: base + i, count: stop - i), restStart: pkgLen + 1)
-                    i = stop + 1
-                    continue
-                }
-                from = stop   // a slash: parse in full; the NUL is further on
-            }
-            let stop = ByteSearch.firstNUL(base, from: from, end: end, orSlash: false)
-            if stop > i {
-                let name = UnsafeRawBufferPointer(start: base + i, count: stop - i)
-                if let r = GoNames.packageRange(name) {
-                    if r.count != pkgLen || !GoNameScan.equal(base + i, base + pkgStart, pkgLen, readable: end - i) {
-                        let id = current
-                        if prevID >= 0, r.count == prevLen, GoNameScan.equal(base + i, base + prevStart, prevLen, readable: end - i) {
-                            makeCurrent(prevID)
-                        } else {
-                            switchPackage(UnsafeRawBufferPointer(rebasing: name[r]))
-                        }
-                        (prevStart, prevLen, prevID) = (pkgStart, pkgLen, id)
-                        pkgStart = i
-                        pkgLen = r.count
-                    }
-                    examine(name, restStart: r.upperBound + 1)
-                } else {
-                    noPackage(name)
-                }
-            }
-            i = stop + 1
+        var cursor = NameCursor()
+        // Whole 64-byte blocks: one bit per NUL and per "/", then one step per name.
+        var b = 0
+        while b &+ 64 <= end {
+            let (nul, slash) = ByteSearch.nulAndSlash64(base + b)
+            scanBlock(base, end, b, nul, slash, &cursor)
+            b &+= 64
         }
+        if b < end {
+            var nul: UInt64 = 0, slash: UInt64 = 0
+            for k in 0..<(end &- b) {
+                let c = base.load(fromByteOffset: b &+ k, as: UInt8.self)
+                if c == 0 { nul |= 1 &<< UInt64(k) } else if c == UInt8(ascii: "/") { slash |= 1 &<< UInt64(k) }
+            }
+            scanBlock(base, end, b, nul, slash, &cursor)
+        }
+        // A last name without its NUL.
+        if cursor.start < end { name(base, end, cursor.start, end, lastSlash: cursor.lastSlash, &cursor) }
+    }
+
+    /// Where the scan is: the current name's start, the last "/" before the block, and the
+    /// current and previous package (byte ranges of the table, from the names that set them).
+    struct NameCursor {
+        var start = 0
+        var lastSlash = -1
+        var pkgStart = 0, pkgLen = 0
+        /// The package before it: inlined bodies make names alternate between two packages.
+        var prevStart = 0, prevLen = 0, prevID = -1
+    }
+
+    /// The names that end in the block at `b`: `nul` and `slash` have bit k set for a NUL or a
+    /// "/" at `b + k`.
+    @inline(__always)
+    private mutating func scanBlock(_ base: UnsafeRawPointer, _ end: Int, _ b: Int, _ nul: UInt64, _ slash: UInt64,
+                                    _ cursor: inout NameCursor) {
+        var z = nul
+        while z != 0 {
+            let k = z.trailingZeroBitCount
+            z &= z &- 1
+            // The last "/" before the NUL: in this block below it, else before the block.
+            let below = slash & ((1 &<< UInt64(k)) &- 1)
+            let lastSlash = below != 0 ? b &+ 63 &- below.leadingZeroBitCount : cursor.lastSlash
+            let stop = b &+ k
+            if stop > cursor.start { name(base, end, cursor.start, stop, lastSlash: lastSlash, &cursor) }
+            cursor.start = stop &+ 1
+        }
+        if slash != 0 { cursor.lastSlash = b &+ 63 &- slash.leadingZeroBitCount }
+    }
+
+    /// One name, `i..<stop`, not empty; `lastSlash` is the last "/" before `stop`. A name that
+    /// is the current package followed by "." and no "/" has that package (the last slash is
+    /// inside the prefix, and the prefix has no dot after it); others are parsed in full, and
+    /// a package switch is a lookup of the package's bytes in `seen`.
+    @inline(__always)
+    private mutating func name(_ base: UnsafeRawPointer, _ end: Int, _ i: Int, _ stop: Int, lastSlash: Int, _ c: inout NameCursor) {
+        let pkgLen = c.pkgLen
+        if pkgLen > 0, i &+ pkgLen < stop, base.load(fromByteOffset: i &+ pkgLen, as: UInt8.self) == UInt8(ascii: "."),
+           lastSlash <= i &+ pkgLen, GoNameScan.equal(base + i, base + c.pkgStart, pkgLen, readable: end &- i) {
+            examine(UnsafeRawBufferPointer(start: base + i, count: stop &- i), restStart: pkgLen &+ 1)
+            return
+        }
+        // The same test against the package before: the two swap.
+        let prevLen = c.prevLen
+        if c.prevID >= 0, prevLen > 0, i &+ prevLen < stop, base.load(fromByteOffset: i &+ prevLen, as: UInt8.self) == UInt8(ascii: "."),
+           lastSlash <= i &+ prevLen, GoNameScan.equal(base + i, base + c.prevStart, prevLen, readable: end &- i) {
+            let id = current
+            makeCurrent(c.prevID)
+            (c.prevStart, c.prevLen, c.prevID) = (c.pkgStart, c.pkgLen, id)
+            c.pkgStart = i
+            c.pkgLen = prevLen
+            examine(UnsafeRawBufferPointer(start: base + i, count: stop &- i), restStart: prevLen &+ 1)
+            return
+        }
+        fullName(base, end, i, stop, &c)
+    }
+
+    @inline(never)
+    private mutating func fullName(_ base: UnsafeRawPointer, _ end: Int, _ i: Int, _ stop: Int, _ c: inout NameCursor) {
+        let name = UnsafeRawBufferPointer(start: base + i, count: stop - i)
+        guard let r = GoNames.packageRange(name) else {
+            noPackage(name)
+            return
+        }
+        if r.count != c.pkgLen || !GoNameScan.equal(base + i, base + c.pkgStart, c.pkgLen, readable: end - i) {
+            let id = current
+            if c.prevID >= 0, r.count == c.prevLen, GoNameScan.equal(base + i, base + c.prevStart, c.prevLen, readable: end - i) {
+                makeCurrent(c.prevID)
+            } else {
+                switchPackage(UnsafeRawBufferPointer(rebasing: name[r]))
+            }
+            (c.prevStart, c.prevLen, c.prevID) = (c.pkgStart, c.pkgLen, id)
+            c.pkgStart = i
+            c.pkgLen = r.count
+        }
+        examine(name, restStart: r.upperBound + 1)
     }
 
     /// Whether the `n` bytes at `p` and at `q` (q before p) are equal; `readable` bytes from

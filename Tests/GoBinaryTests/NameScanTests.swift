@@ -169,6 +169,38 @@ struct NameScanTests {
         }
     }
 
+    @Test("names across 64-byte blocks: long names, slashes blocks before the NUL, empty names, no last NUL")
+    func blockEdges() {
+        let packages = ["net", "a/b", "example.com/x/y", "os/user", "main", "go.uber.org/zap", "time"]
+        var rng = SeededRNG(seed: 64)
+        for round in 0..<600 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 1...12, using: &rng) {
+                switch Int.random(in: 0..<8, using: &rng) {
+                case 0:
+                    bytes.append(0)   // an empty name
+                default:
+                    let long = Bool.random(using: &rng)
+                    var rest = Array(repeating: UInt8(ascii: "x"), count: Int.random(in: 0...(long ? 200 : 6), using: &rng))
+                    // Slashes, brackets and dots anywhere in the rest, often blocks before the NUL;
+                    // "/q." makes the package longer than the prefix (a new package).
+                    for _ in 0..<Int.random(in: 0...2, using: &rng) {
+                        let piece = ["/", "[", "]", ".", "_", "/q.", "[a/b.c]"].randomElement(using: &rng) ?? ""
+                        rest.insert(contentsOf: Array(piece.utf8), at: Int.random(in: 0...rest.count, using: &rng))
+                    }
+                    let pkg = packages.randomElement(using: &rng) ?? "main"
+                    bytes += Array(pkg.utf8) + [UInt8(ascii: ".")] + rest + [0]
+                }
+            }
+            // Every table length around the block size, with and without the last NUL.
+            let ref = referenceScan(bytes)
+            #expect(scanBoth(bytes).table.0 == ref.0 && scanBoth(bytes).table.1 == ref.1, "round \(round)")
+            let open = Array(bytes.dropLast())
+            let refOpen = referenceScan(open)
+            #expect(scanBoth(open).table.0 == refOpen.0 && scanBoth(open).table.1 == refOpen.1, "round \(round), no last NUL")
+        }
+    }
+
     /// Corpus Go binaries and Go programs installed on this machine (when present).
     static var files: [String] {
         var out = goBinaries.map(\.path)
