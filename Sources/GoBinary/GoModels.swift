@@ -125,14 +125,29 @@ public enum GoSignal: String, CaseIterable, Hashable, Sendable {
 
 /// Booleans with evidence (up to a few function names each).
 public struct GoSignals: Hashable, Sendable {
-    public var evidence: [GoSignal: [String]] = [:]
+    /// Evidence per signal, in `GoSignal.allCases` order: nil until a signal is noted. A plain
+    /// array: a Dictionary here cost more at its first use than the rest of the name scan.
+    private var lists: [[String]?] = []
     /// Non-runtime packages that carry `_Cfunc_`/`_cgo_` names (net, os/user, cgo modules, main),
     /// sorted; runtime/cgo itself is left out.
     public var cgoPackages: [String] = []
 
     public init() {}
 
-    public func has(_ s: GoSignal) -> Bool { evidence[s] != nil }
+    /// The function names behind `s`, nil when it is not set.
+    public func evidence(_ s: GoSignal) -> [String]? {
+        let i = s.index
+        return i < lists.count ? lists[i] : nil
+    }
+
+    /// Every signal that is set, with its evidence.
+    public var evidence: [GoSignal: [String]] {
+        var d: [GoSignal: [String]] = [:]
+        for s in GoSignal.allCases { if let e = evidence(s) { d[s] = e } }
+        return d
+    }
+
+    public func has(_ s: GoSignal) -> Bool { evidence(s) != nil }
 
     public var cgoRuntime: Bool { has(.cgoRuntime) }
     public var netCgoResolver: Bool { has(.netCgoResolver) }
@@ -147,9 +162,30 @@ public struct GoSignals: Hashable, Sendable {
 
     /// Records `name` as evidence for `s` (keeps the first few).
     mutating func note(_ s: GoSignal, _ name: String) {
-        var list = evidence[s] ?? []
+        if lists.isEmpty { lists = Array(repeating: nil, count: GoSignal.count) }
+        let i = s.index
+        var list = lists[i] ?? []
         if list.count < 4, !list.contains(name) { list.append(name) }
-        evidence[s] = list
+        lists[i] = list
+    }
+}
+
+extension GoSignal {
+    static let count = 10
+    /// The position in `allCases`, without building that array.
+    var index: Int {
+        switch self {
+        case .cgoRuntime: 0
+        case .netCgoResolver: 1
+        case .osUserCgo: 2
+        case .osUserPure: 3
+        case .plugin: 4
+        case .x509SystemRoots: 5
+        case .x509FallbackRoots: 6
+        case .timeLoadLocation: 7
+        case .tzdataEmbedded: 8
+        case .tempDir: 9
+        }
     }
 }
 

@@ -26,7 +26,7 @@ public enum GoAdvice {
     }
 
     static func evidence(_ s: GoSignals, _ signal: GoSignal) -> String {
-        s.evidence[signal]?.first ?? "cgo functions"
+        s.evidence(signal)?.first ?? "cgo functions"
     }
 
     /// The build line that removes the interpreter, and what it changes.

@@ -85,8 +85,11 @@ struct CheckOptions {
     func run() -> Int32 {
         let plat = platform.flatMap(Platform.init(parsing:)) ?? Platform.host
         guard let profile = TargetProfile.named(target, platform: plat) else { return 64 }
-        let off = CheckOptions.ruleIDs(disable).subtracting(CheckOptions.ruleIDs(enable))
-        let rules = RuleRegistry.all.filter { !off.contains($0.info.id) }
+        var rules = RuleRegistry.all
+        if !disable.isEmpty {
+            let off = CheckOptions.ruleIDs(disable).subtracting(CheckOptions.ruleIDs(enable))
+            rules = rules.filter { !off.contains($0.info.id) }
+        }
         let analyzer = Analyzer(target: profile, platform: plat, enabledRules: rules)
         let reports = InputWalker.reports(for: paths) { analyzer.check(path: $0) }
         let doc = RunDocument(toolVersion: toolVersion, targetName: profile.name, platform: plat.description, reports: reports)

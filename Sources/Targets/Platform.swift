@@ -24,7 +24,7 @@ public struct Platform: Hashable, Sendable, CustomStringConvertible {
         case 3: self.init(os: parts[0], architecture: parts[1], variant: parts[2])
         default: return nil
         }
-        guard os == "linux", Platform.natives[architecture] != nil else { return nil }
+        guard os == "linux", Platform.natives(architecture) != nil else { return nil }
     }
 
     public var description: String { os + "/" + architecture + (variant.map { "/" + $0 } ?? "") }
@@ -44,25 +44,34 @@ public struct Platform: Hashable, Sendable, CustomStringConvertible {
     /// The GOARCH name for this platform (what `GOARCH=` must say).
     public var goarch: String { architecture }
 
-    /// Native kinds per GOARCH-style architecture name; the first is the primary one.
-    static let natives: [String: [ELFKind]] = [
-        "amd64": [ELFKind(.x86_64, 64, .little), ELFKind(.i386, 32, .little)],
-        "386": [ELFKind(.i386, 32, .little)],
-        "arm64": [ELFKind(.aarch64, 64, .little)],
-        "arm": [ELFKind(.arm, 32, .little)],
-        "riscv64": [ELFKind(.riscv, 64, .little)],
-        "s390x": [ELFKind(.s390, 64, .big)],
-        "ppc64": [ELFKind(.ppc64, 64, .big)],
-        "ppc64le": [ELFKind(.ppc64, 64, .little)],
-        "mips": [ELFKind(.mips, 32, .big)],
-        "mipsle": [ELFKind(.mips, 32, .little)],
-        "mips64": [ELFKind(.mips, 64, .big)],
-        "mips64le": [ELFKind(.mips, 64, .little)],
-        "loong64": [ELFKind(.loongarch, 64, .little)],
-    ]
+    /// The GOARCH-style architecture names, in a fixed order.
+    static let architectures = ["amd64", "386", "arm64", "arm", "riscv64", "s390x", "ppc64", "ppc64le", "mips", "mipsle",
+                                "mips64", "mips64le", "loong64"]
+
+    /// Native kinds of a GOARCH-style architecture name, the primary one first; nil for an
+    /// unknown name. A switch, not a Dictionary: this runs once per process, where a
+    /// Dictionary's first use costs more than the lookup.
+    static func natives(_ architecture: String) -> [ELFKind]? {
+        switch architecture {
+        case "amd64": return [ELFKind(.x86_64, 64, .little), ELFKind(.i386, 32, .little)]
+        case "386": return [ELFKind(.i386, 32, .little)]
+        case "arm64": return [ELFKind(.aarch64, 64, .little)]
+        case "arm": return [ELFKind(.arm, 32, .little)]
+        case "riscv64": return [ELFKind(.riscv, 64, .little)]
+        case "s390x": return [ELFKind(.s390, 64, .big)]
+        case "ppc64": return [ELFKind(.ppc64, 64, .big)]
+        case "ppc64le": return [ELFKind(.ppc64, 64, .little)]
+        case "mips": return [ELFKind(.mips, 32, .big)]
+        case "mipsle": return [ELFKind(.mips, 32, .little)]
+        case "mips64": return [ELFKind(.mips, 64, .big)]
+        case "mips64le": return [ELFKind(.mips, 64, .little)]
+        case "loong64": return [ELFKind(.loongarch, 64, .little)]
+        default: return nil
+        }
+    }
 
     /// The ELF kinds this platform's kernel executes.
-    public var executableKinds: [ELFKind] { Platform.natives[architecture] ?? [] }
+    public var executableKinds: [ELFKind] { Platform.natives(architecture) ?? [] }
 
     public func canExecute(machine: Machine, bits: Int, order: ByteOrder) -> Bool {
         executableKinds.contains(ELFKind(machine, bits, order))
@@ -70,7 +79,7 @@ public struct Platform: Hashable, Sendable, CustomStringConvertible {
 
     /// The GOARCH that produces binaries of this kind (for fixes), or nil.
     public static func goarch(machine: Machine, bits: Int, order: ByteOrder) -> String? {
-        for (arch, kinds) in natives where kinds.first == ELFKind(machine, bits, order) { return arch }
+        for arch in architectures where natives(arch)?.first == ELFKind(machine, bits, order) { return arch }
         return nil
     }
 

@@ -1,6 +1,6 @@
 import Testing
 import ELFKit
-import GoBinary
+@testable import GoBinary
 import TestSupport
 
 /// The scenario programs, built with Go 1.19 and with the current Go.
@@ -98,5 +98,25 @@ struct SignalTests {
         let s = try facts(dir, "hello-cgo0").signals
         #expect(s.evidence.isEmpty, "\(s.evidence)")
         #expect(s.cgoPackages.isEmpty)
+    }
+}
+
+@Suite("GoSignals storage")
+struct GoSignalsStorageTests {
+    @Test("each signal has its own slot, in allCases order; evidence is capped at four distinct names")
+    func slots() {
+        #expect(GoSignal.allCases.map(\.index) == Array(0..<GoSignal.allCases.count))
+        #expect(GoSignal.count == GoSignal.allCases.count)
+        var s = GoSignals()
+        #expect(s.evidence.isEmpty && s == GoSignals())
+        for (k, signal) in GoSignal.allCases.enumerated() {
+            for n in 0..<6 { s.note(signal, "\(signal.rawValue).f\(n % 5)") }
+            #expect(s.evidence(signal) == (0..<4).map { "\(signal.rawValue).f\($0)" })
+            #expect(s.evidence.count == k + 1)
+            for other in GoSignal.allCases.dropFirst(k + 1) { #expect(!s.has(other)) }
+        }
+        var t = GoSignals()
+        t.note(.tempDir, "os.TempDir")
+        #expect(t != s && t.tempDir && !t.cgoRuntime && t.evidence == [.tempDir: ["os.TempDir"]])
     }
 }

@@ -62,6 +62,12 @@ let allExamples: [ExampleCase] = RuleRegistry.infos.flatMap { info in info.examp
             #expect(registered.contains(String(f.dropLast(6))), "\(f) is not in RuleRegistry.all")
         }
         #expect(files.count == RuleRegistry.all.count)
+        // The registry's order is the generator's (type names sorted): ID order only because each
+        // type name starts with its rule's ID.
+        for rule in RuleRegistry.all {
+            #expect(String(describing: rule).hasPrefix(rule.info.id), "\(rule) does not start with \(rule.info.id)")
+        }
+        #expect(RuleRegistry.all.map { $0.info.id } == RuleRegistry.all.map { $0.info.id }.sorted())
     }
 
     /// The headline: a cgo-built net/http server on scratch.

@@ -42,4 +42,16 @@ import Testing
         #expect(Platform(parsing: "linux/vax") == nil)
         #expect(Platform.goarch(machine: .s390, bits: 64, order: .big) == "s390x")
     }
+
+    @Test func everyArchitectureRoundTrips() throws {
+        let names = ["amd64", "386", "arm64", "arm", "riscv64", "s390x", "ppc64", "ppc64le", "mips", "mipsle", "mips64", "mips64le", "loong64"]
+        for name in names {
+            let p = try #require(Platform(parsing: "linux/" + name), "\(name)")
+            let primary = try #require(p.executableKinds.first, "\(name)")
+            // The primary kind names the architecture back, and only that one executes it first.
+            #expect(Platform.goarch(machine: primary.machine, bits: primary.bits, order: primary.order) == name)
+            #expect(p.canExecute(machine: primary.machine, bits: primary.bits, order: primary.order))
+        }
+        #expect(Platform(architecture: "vax").executableKinds.isEmpty)
+    }
 }
