@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Whole-process benchmarks of `staticcheck-elf check`, side by side with readelf, file,
-# scanelf and `go version -m` in the same run (machines are noisy: read the ratios).
+# scanelf and `go version -m` in the same run (machines are noisy: read the ratios). The
+# commands take turns, one run each per round (Benchmarks/interleave.c), so that drift on a
+# shared machine reaches all of them alike; each ratio is the median of the per-round ratios.
 #
 #   make bench        (builds TestBinaries first)
 #
@@ -16,11 +18,37 @@ REPO=$PWD
 OUT=${BIN_OUT:-$REPO/TestBinaries/out}
 SCRATCH=$REPO/.build-bench
 
-command -v hyperfine >/dev/null || { echo "bench: installing hyperfine"; apt-get install -y -q hyperfine >/dev/null; }
+RUNNER=$SCRATCH/interleave
+mkdir -p "$SCRATCH"
+cc -O2 -std=c11 -Wall -Wextra -o "$RUNNER" Benchmarks/interleave.c
+
+# Prints each command's median time (and the middle half of its runs) and, against command 0,
+# the median of the per-round time ratios (> 1: staticcheck-elf is faster). Args: the runner's
+# JSON, the unit ("ms" or "us/file"), the file count for us/file, then one label per command.
+summarize() {
+    python3 - "$@" <<'PY'
+import json, statistics, sys
+path, unit, files, labels = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+d = json.load(open(path))
+rows = d["ns"]
+def scale(ns): return ns / 1e6 if unit == "ms" else ns / 1e3 / files
+for c, label in enumerate(labels):
+    xs = sorted(r[c] for r in rows)
+    q = statistics.quantiles(xs, n=4) if len(xs) > 1 else [xs[0]] * 3
+    line = f"    {label:<36} {scale(statistics.median(xs)):9.2f} {unit}  (middle half {scale(q[0]):.2f}-{scale(q[2]):.2f})"
+    if c > 0:
+        ratio = statistics.median(r[c] / r[0] for r in rows)
+        line += f"   ratio {ratio:5.2f}"
+    print(line)
+PY
+}
 
 echo "bench: building staticcheck-elf (release, static Swift stdlib)"
 swift build -c release --static-swift-stdlib -Xswiftc -static-executable --scratch-path "$SCRATCH" --product staticcheck-elf 2>&1 | grep -vE "warning: Using .* in statically linked" | tail -1
 SCE=$SCRATCH/release/staticcheck-elf
+# The fresh 28 MB binary is still being written back to disk: let that finish first, or its
+# I/O lands in the first timings.
+sync
 GO=$REPO/.venv/bin/go
 [ -x "$GO" ] || GO=$(command -v go)
 
@@ -29,24 +57,16 @@ largest=$(tail -n +2 "$OUT/manifest.tsv" | awk -F'\t' '$3=="go"{print $2}' | whi
 size=$(stat -c %s "$largest")
 echo
 echo "== 1. one file: $largest ($size bytes)"
-hyperfine -N --warmup 10 --runs 200 --export-json /tmp/sce-bench-1.json \
-    "$SCE check --format json $largest" \
-    "$SCE check $largest" \
-    "readelf -lhd -W $largest" \
-    "file $largest" \
-    "scanelf -a $largest" \
-    "$GO version -m $largest" 2>&1 | grep -E "Time|±|faster|slower" || true
-
-python3 - /tmp/sce-bench-1.json <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-base = r[0]["median"]
-print("\n  ratio of medians (tool time / staticcheck-elf time; > 1 means staticcheck-elf is faster):")
-for x in r[2:]:
-    print(f"    {x['command'].split()[0].split('/')[-1]:<12} {x['median']*1000:7.2f} ms   ratio {x['median']/base:5.2f}")
-print(f"    {'staticcheck-elf check --format json':<12} {base*1000:7.2f} ms")
-print(f"    {'staticcheck-elf check (text)':<12} {r[1]['median']*1000:7.2f} ms   (readelf ratio {r[2]['median']/r[1]['median']:5.2f})")
-PY
+"$RUNNER" 30 300 /tmp/sce-bench-1.json \
+    -- "$SCE" check --format json "$largest" \
+    -- "$SCE" check "$largest" \
+    -- readelf -lhd -W "$largest" \
+    -- file "$largest" \
+    -- scanelf -a "$largest" \
+    -- "$GO" version -m "$largest"
+echo "  300 rounds; ratio = the tool's time / staticcheck-elf check --format json, median per round"
+summarize /tmp/sce-bench-1.json ms 1 "staticcheck-elf check --format json" "staticcheck-elf check (text)" \
+    "readelf -lhd -W" "file" "scanelf -a" "go version -m"
 
 echo
 echo "== 2. many files: this machine's ELF files"
@@ -64,15 +84,9 @@ cat > /tmp/sce-bench-readelf.sh <<SH
 xargs -d '\n' -n 500 readelf -lhd -W < $LIST > /dev/null 2>&1 || true
 SH
 chmod +x /tmp/sce-bench-sce.sh /tmp/sce-bench-readelf.sh
-hyperfine -N --warmup 2 --runs 10 --export-json /tmp/sce-bench-2.json /tmp/sce-bench-sce.sh /tmp/sce-bench-readelf.sh 2>&1 | grep -E "Time|±" || true
-python3 - /tmp/sce-bench-2.json "$n" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-n = int(sys.argv[2])
-print(f"\n  staticcheck-elf check: {r[0]['median']:.3f} s for {n} files ({r[0]['median']/n*1e6:.0f} µs/file, median of runs)")
-print(f"  readelf -lhd -W:      {r[1]['median']:.3f} s ({r[1]['median']/n*1e6:.0f} µs/file)")
-print(f"  ratio readelf / staticcheck-elf: {r[1]['median']/r[0]['median']:.2f}")
-PY
+"$RUNNER" 2 15 /tmp/sce-bench-2.json -- /tmp/sce-bench-sce.sh -- /tmp/sce-bench-readelf.sh
+echo "  15 rounds, $n files per run"
+summarize /tmp/sce-bench-2.json us/file "$n" "staticcheck-elf check --format json" "readelf -lhd -W"
 
 echo
 echo "== 2b. the same files, Go binaries apart (readelf does not read Go's tables; we do)"
@@ -87,15 +101,13 @@ for k in go nongo; do
     printf '#!/bin/sh\nxargs -d "\\n" -n 500 readelf -lhd -W < %s > /dev/null 2>&1 || true\n' "$l" > /tmp/sce-bench-re-$k.sh
     chmod +x /tmp/sce-bench-sce-$k.sh /tmp/sce-bench-re-$k.sh
 done
-hyperfine -N --warmup 2 --runs 10 --export-json /tmp/sce-bench-2b.json /tmp/sce-bench-sce-go.sh /tmp/sce-bench-re-go.sh \
-    /tmp/sce-bench-sce-nongo.sh /tmp/sce-bench-re-nongo.sh > /dev/null 2>&1 || true
-python3 - /tmp/sce-bench-2b.json "$(wc -l < "$GOLIST")" "$(wc -l < "$NONGO")" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"]
-ng, nn = int(sys.argv[2]), int(sys.argv[3])
-print(f"  Go files ({ng}):     staticcheck-elf {r[0]['median']/max(ng,1)*1e6:6.0f} µs/file, readelf {r[1]['median']/max(ng,1)*1e6:5.0f} µs/file, ratio {r[1]['median']/r[0]['median']:.2f}")
-print(f"  other ELF ({nn}): staticcheck-elf {r[2]['median']/max(nn,1)*1e6:6.0f} µs/file, readelf {r[3]['median']/max(nn,1)*1e6:5.0f} µs/file, ratio {r[3]['median']/r[2]['median']:.2f}")
-PY
+ng=$(wc -l < "$GOLIST"); nn=$(wc -l < "$NONGO")
+"$RUNNER" 2 15 /tmp/sce-bench-2b-go.json -- /tmp/sce-bench-sce-go.sh -- /tmp/sce-bench-re-go.sh
+"$RUNNER" 2 15 /tmp/sce-bench-2b-nongo.json -- /tmp/sce-bench-sce-nongo.sh -- /tmp/sce-bench-re-nongo.sh
+echo "  Go files ($ng):"
+summarize /tmp/sce-bench-2b-go.json us/file "$ng" "staticcheck-elf check --format json" "readelf -lhd -W"
+echo "  other ELF files ($nn):"
+summarize /tmp/sce-bench-2b-nongo.json us/file "$nn" "staticcheck-elf check --format json" "readelf -lhd -W"
 
 echo
 echo "== 3. peak memory (max RSS)"
