@@ -109,4 +109,3 @@ public final class MappedFile {
     /// True when any of the execute bits (user, group, other) is set.
     public var isExecutable: Bool { mode & 0o111 != 0 }
 }
-

@@ -39,22 +39,19 @@ enum ByteSearch {
         return hi != 0 ? 15 - hi.leadingZeroBitCount >> 3 : 7 - lo.leadingZeroBitCount >> 3
     }
 
-    /// One bit per lane, lane 0 lowest.
+    /// One bit per lane, lane 0 lowest: one `pmovmskb` on x86-64, two multiplies elsewhere.
     @inline(__always)
     static func bits(_ m: SIMDMask<SIMD16<Int8>>) -> UInt32 {
+        #if arch(x86_64)
+        UInt32(UInt16(truncatingIfNeeded: _mm_movemask_epi8(unsafeBitCast(m, to: __m128i.self))))
+        #else
         let (lo, hi) = words(m)
         return UInt32(truncatingIfNeeded: pack(lo) | pack(hi) << 8)
-    }
-
-    /// One bit per lane, lane 0 lowest, as a word: one `pmovmskb` on x86-64.
-    @inline(__always)
-    static func movemask(_ m: SIMDMask<SIMD16<Int8>>) -> UInt64 {
-        #if arch(x86_64)
-        UInt64(UInt16(truncatingIfNeeded: _mm_movemask_epi8(unsafeBitCast(m, to: __m128i.self))))
-        #else
-        UInt64(bits(m))
         #endif
     }
+
+    @inline(__always)
+    static func movemask(_ m: SIMDMask<SIMD16<Int8>>) -> UInt64 { UInt64(bits(m)) }
 
     /// The NULs and the "/"s of the 64 bytes at `p`: bit k set for byte k.
     @inline(__always)
@@ -70,25 +67,6 @@ enum ByteSearch {
     @inline(__always)
     static func pack(_ x: UInt64) -> UInt64 {
         ((x & 0x0101_0101_0101_0101) &* 0x0102_0408_1020_4080) >> 56
-    }
-
-    /// The first index in `from..<end` holding NUL (or "/" too, with `orSlash`); `end` when none.
-    @inline(__always)
-    static func firstNUL(_ base: UnsafeRawPointer, from: Int, end: Int, orSlash: Bool) -> Int {
-        var i = from
-        while i &+ 16 <= end {
-            let v = load16(base, i)
-            var m = v .== SIMD16<UInt8>(repeating: 0)
-            if orSlash { m = m .| (v .== SIMD16<UInt8>(repeating: UInt8(ascii: "/"))) }
-            if any(m) { return i &+ first(m) }
-            i &+= 16
-        }
-        while i < end {
-            let c = base.load(fromByteOffset: i, as: UInt8.self)
-            if c == 0 || (orSlash && c == UInt8(ascii: "/")) { return i }
-            i &+= 1
-        }
-        return end
     }
 
     /// The last index in `0..<count` holding `byte`, or -1.

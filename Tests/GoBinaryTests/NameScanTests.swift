@@ -76,22 +76,31 @@ struct ByteStringSetTests {
 
 @Suite("ByteSearch")
 struct ByteSearchTests {
-    @Test("first NUL (or slash), last byte, substring: as the byte-by-byte loops, at every offset")
+    @Test("NUL and slash masks, lane bits, last byte, substring: as the byte-by-byte loops, at every offset")
     func againstLoops() {
         var rng = SeededRNG(seed: 9)
         for _ in 0..<400 {
-            let n = Int.random(in: 0...70, using: &rng)
+            let n = Int.random(in: 0...140, using: &rng)
             // Few distinct bytes, so matches are frequent and land on every lane.
             let alphabet: [UInt8] = [0, UInt8(ascii: "/"), UInt8(ascii: "a"), UInt8(ascii: "b"), UInt8(ascii: "."), 0x80]
             let hay = (0..<n).map { _ in alphabet.randomElement(using: &rng) ?? 0 }
             let needle = (0..<Int.random(in: 1...4, using: &rng)).map { _ in alphabet.randomElement(using: &rng) ?? 0 }
             hay.withUnsafeBytes { h in
                 guard let base = h.baseAddress else { return }
-                for from in 0...n {
-                    let nul = (from..<n).first { hay[$0] == 0 } ?? n
-                    let nulOrSlash = (from..<n).first { hay[$0] == 0 || hay[$0] == UInt8(ascii: "/") } ?? n
-                    #expect(ByteSearch.firstNUL(base, from: from, end: n, orSlash: false) == nul)
-                    #expect(ByteSearch.firstNUL(base, from: from, end: n, orSlash: true) == nulOrSlash)
+                // Every 64-byte window: bit k for byte k.
+                for from in stride(from: 0, through: n - 64, by: 1) where n >= 64 {
+                    var nul: UInt64 = 0, slash: UInt64 = 0
+                    for k in 0..<64 {
+                        if hay[from + k] == 0 { nul |= 1 << UInt64(k) }
+                        if hay[from + k] == UInt8(ascii: "/") { slash |= 1 << UInt64(k) }
+                    }
+                    let m = ByteSearch.nulAndSlash64(base + from)
+                    #expect(m.nul == nul && m.slash == slash)
+                }
+                for from in stride(from: 0, through: n - 16, by: 1) where n >= 16 {
+                    var dots: UInt32 = 0
+                    for k in 0..<16 where hay[from + k] == UInt8(ascii: ".") { dots |= 1 << UInt32(k) }
+                    #expect(ByteSearch.bits(ByteSearch.load16(base, from) .== SIMD16(repeating: UInt8(ascii: "."))) == dots)
                 }
                 for count in 0...n {
                     let last = (0..<count).last { hay[$0] == UInt8(ascii: "/") } ?? -1
