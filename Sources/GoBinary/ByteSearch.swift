@@ -50,16 +50,13 @@ enum ByteSearch {
         #endif
     }
 
-    @inline(__always)
-    static func movemask(_ m: SIMDMask<SIMD16<Int8>>) -> UInt64 { UInt64(bits(m)) }
-
     /// The NULs and the "/"s of the 64 bytes at `p`: bit k set for byte k.
     @inline(__always)
     static func nulAndSlash64(_ p: UnsafeRawPointer) -> (nul: UInt64, slash: UInt64) {
         let zero = SIMD16<UInt8>(repeating: 0), slash = SIMD16<UInt8>(repeating: UInt8(ascii: "/"))
         let v0 = load16(p, 0), v1 = load16(p, 16), v2 = load16(p, 32), v3 = load16(p, 48)
-        let z = movemask(v0 .== zero) | movemask(v1 .== zero) << 16 | movemask(v2 .== zero) << 32 | movemask(v3 .== zero) << 48
-        let s = movemask(v0 .== slash) | movemask(v1 .== slash) << 16 | movemask(v2 .== slash) << 32 | movemask(v3 .== slash) << 48
+        let z = UInt64(bits(v0 .== zero)) | UInt64(bits(v1 .== zero)) << 16 | UInt64(bits(v2 .== zero)) << 32 | UInt64(bits(v3 .== zero)) << 48
+        let s = UInt64(bits(v0 .== slash)) | UInt64(bits(v1 .== slash)) << 16 | UInt64(bits(v2 .== slash)) << 32 | UInt64(bits(v3 .== slash)) << 48
         return (z, s)
     }
 

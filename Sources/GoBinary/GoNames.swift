@@ -203,6 +203,23 @@ struct GoNameScan {
         var pkgStart = 0, pkgLen = 0
         /// The package before it: inlined bodies make names alternate between two packages.
         var prevStart = 0, prevLen = 0, prevID = -1
+
+        /// The package of the name at `start` is its first `count` bytes; the current package
+        /// (`id` in `seen`) becomes the previous one.
+        mutating func enter(start: Int, count: Int, leaving id: Int) {
+            (prevStart, prevLen, prevID) = (pkgStart, pkgLen, id)
+            pkgStart = start
+            pkgLen = count
+        }
+    }
+
+    /// Whether the name `i..<stop` is the package at `pStart` (`pLen` bytes) followed by "." and
+    /// no "/" (`lastSlash` is the last "/" before `stop`): then that is its package, since the
+    /// last slash is inside the prefix and the prefix has no dot after it.
+    @inline(__always)
+    static func continues(_ base: UnsafeRawPointer, _ end: Int, _ i: Int, _ stop: Int, lastSlash: Int, _ pStart: Int, _ pLen: Int) -> Bool {
+        pLen > 0 && i &+ pLen < stop && base.load(fromByteOffset: i &+ pLen, as: UInt8.self) == UInt8(ascii: ".")
+            && lastSlash <= i &+ pLen && GoNameScan.equal(base + i, base + pStart, pLen, readable: end &- i)
     }
 
     /// The names that end in the block at `b`: `nul` and `slash` have bit k set for a NUL or a
@@ -225,27 +242,19 @@ struct GoNameScan {
     }
 
     /// One name, `i..<stop`, not empty; `lastSlash` is the last "/" before `stop`. A name that
-    /// is the current package followed by "." and no "/" has that package (the last slash is
-    /// inside the prefix, and the prefix has no dot after it); others are parsed in full, and
-    /// a package switch is a lookup of the package's bytes in `seen`.
+    /// continues the current package, or the one before it, costs one prefix compare; others are
+    /// parsed in full, and a package switch is a lookup of the package's bytes in `seen`.
     @inline(__always)
     private mutating func name(_ base: UnsafeRawPointer, _ end: Int, _ i: Int, _ stop: Int, lastSlash: Int, _ c: inout NameCursor) {
-        let pkgLen = c.pkgLen
-        if pkgLen > 0, i &+ pkgLen < stop, base.load(fromByteOffset: i &+ pkgLen, as: UInt8.self) == UInt8(ascii: "."),
-           lastSlash <= i &+ pkgLen, GoNameScan.equal(base + i, base + c.pkgStart, pkgLen, readable: end &- i) {
-            examine(UnsafeRawBufferPointer(start: base + i, count: stop &- i), restStart: pkgLen &+ 1)
+        if GoNameScan.continues(base, end, i, stop, lastSlash: lastSlash, c.pkgStart, c.pkgLen) {
+            examine(UnsafeRawBufferPointer(start: base + i, count: stop &- i), restStart: c.pkgLen &+ 1)
             return
         }
-        // The same test against the package before: the two swap.
-        let prevLen = c.prevLen
-        if c.prevID >= 0, prevLen > 0, i &+ prevLen < stop, base.load(fromByteOffset: i &+ prevLen, as: UInt8.self) == UInt8(ascii: "."),
-           lastSlash <= i &+ prevLen, GoNameScan.equal(base + i, base + c.prevStart, prevLen, readable: end &- i) {
-            let id = current
+        if c.prevID >= 0, GoNameScan.continues(base, end, i, stop, lastSlash: lastSlash, c.prevStart, c.prevLen) {
+            let (id, count) = (current, c.prevLen)
             makeCurrent(c.prevID)
-            (c.prevStart, c.prevLen, c.prevID) = (c.pkgStart, c.pkgLen, id)
-            c.pkgStart = i
-            c.pkgLen = prevLen
-            examine(UnsafeRawBufferPointer(start: base + i, count: stop &- i), restStart: prevLen &+ 1)
+            c.enter(start: i, count: count, leaving: id)
+            examine(UnsafeRawBufferPointer(start: base + i, count: stop &- i), restStart: count &+ 1)
             return
         }
         fullName(base, end, i, stop, &c)
@@ -265,9 +274,7 @@ struct GoNameScan {
             } else {
                 switchPackage(UnsafeRawBufferPointer(rebasing: name[r]))
             }
-            (c.prevStart, c.prevLen, c.prevID) = (c.pkgStart, c.pkgLen, id)
-            c.pkgStart = i
-            c.pkgLen = r.count
+            c.enter(start: i, count: r.count, leaving: id)
         }
         examine(name, restStart: r.upperBound + 1)
     }

@@ -202,11 +202,11 @@ struct NameScanTests {
                 }
             }
             // Every table length around the block size, with and without the last NUL.
-            let ref = referenceScan(bytes)
-            #expect(scanBoth(bytes).table.0 == ref.0 && scanBoth(bytes).table.1 == ref.1, "round \(round)")
+            let (ref, scan) = (referenceScan(bytes), scanBoth(bytes).table)
+            #expect(scan.0 == ref.0 && scan.1 == ref.1, "round \(round)")
             let open = Array(bytes.dropLast())
-            let refOpen = referenceScan(open)
-            #expect(scanBoth(open).table.0 == refOpen.0 && scanBoth(open).table.1 == refOpen.1, "round \(round), no last NUL")
+            let (refOpen, scanOpen) = (referenceScan(open), scanBoth(open).table)
+            #expect(scanOpen.0 == refOpen.0 && scanOpen.1 == refOpen.1, "round \(round), no last NUL")
         }
     }
 
