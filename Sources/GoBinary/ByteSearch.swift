@@ -10,7 +10,7 @@ import _Builtin_intrinsics.intel
 #endif
 
 /// Byte searches 16 bytes at a time. `SIMD16<UInt8>` compares compile to SSE2 (or NEON)
-/// compares; the mask is read back as two words.
+/// compares; the mask is read back with `pmovmskb` on x86-64, as two words elsewhere.
 enum ByteSearch {
     /// The 16 bytes at `p + offset` (the caller keeps them inside the buffer).
     @inline(__always)
@@ -23,13 +23,6 @@ enum ByteSearch {
     static func words(_ m: SIMDMask<SIMD16<Int8>>) -> (UInt64, UInt64) {
         let w = unsafeBitCast(m, to: SIMD2<UInt64>.self)
         return (UInt64(littleEndian: w[0]), UInt64(littleEndian: w[1]))
-    }
-
-    /// The index of the first set lane (the mask has one).
-    @inline(__always)
-    static func first(_ m: SIMDMask<SIMD16<Int8>>) -> Int {
-        let (lo, hi) = words(m)
-        return lo != 0 ? lo.trailingZeroBitCount >> 3 : 8 + hi.trailingZeroBitCount >> 3
     }
 
     /// The index of the last set lane (the mask has one).
