@@ -3,8 +3,10 @@ import PackageDescription
 
 // Layers, each depending only downward:
 //   ELFKit (bytes, ELF, Mach-O, PE, scripts) → GoBinary (build info, pclntab)
-//   → Targets (what an image holds) → Rules (start verdict, findings)
-//   → Render (text, JSON, SARIF, GitHub) → StaticCheckELFCLI (thin CLI).
+//   → FileTree (where files come from: the host, a root directory, a profile's paths)
+//   → Targets (what an image holds, built from a target spec) → Rules (start verdict, findings)
+//   → Render (text, JSON, SARIF, GitHub) → Runner (configuration → run → document, exit policy)
+//   → CLI (argv → configuration) → StaticCheckELFCLI (the executable: one call).
 // CrossCheck loads libelf at run time (dlopen), so libelf is never a build requirement.
 // Release builds reach generic metadata through accessor calls rather than by mangled name:
 // resolving a name at run time demangles it and scans every protocol conformance in the
@@ -24,8 +26,9 @@ let package = Package(
     targets: [
         .target(name: "ELFKit", swiftSettings: fastStart),
         .target(name: "GoBinary", dependencies: ["ELFKit"], swiftSettings: fastStart),
-        .target(name: "Targets", dependencies: ["ELFKit"], swiftSettings: fastStart),
-        .target(name: "Rules", dependencies: ["ELFKit", "GoBinary", "Targets"], swiftSettings: fastStart, plugins: ["RuleRegistryPlugin"]),
+        .target(name: "FileTree", dependencies: ["ELFKit"], swiftSettings: fastStart),
+        .target(name: "Targets", dependencies: ["ELFKit", "FileTree"], swiftSettings: fastStart),
+        .target(name: "Rules", dependencies: ["ELFKit", "GoBinary", "FileTree", "Targets"], swiftSettings: fastStart, plugins: ["RuleRegistryPlugin"]),
         // Adding a rule is adding one file in Sources/Rules/Checks: the registry is generated.
         .executableTarget(name: "RuleRegistryGen"),
         .plugin(name: "RuleRegistryPlugin", capability: .buildTool(), dependencies: ["RuleRegistryGen"]),
@@ -34,20 +37,21 @@ let package = Package(
         // libelf's headers and library, linked by the tests only (apt: libelf-dev).
         .systemLibrary(name: "CLibelf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
         .target(name: "CrossCheck", dependencies: ["ELFKit", "CElfShim"], swiftSettings: fastStart),
-        .executableTarget(
-            name: "StaticCheckELFCLI",
-            dependencies: [
-                "ELFKit", "GoBinary", "Targets", "Rules", "Render", "CrossCheck",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
+        .target(name: "Runner", dependencies: ["FileTree", "Targets", "Rules", "Render", "CrossCheck"], swiftSettings: fastStart),
+        .target(
+            name: "CLI",
+            dependencies: ["Runner", "Rules", "Render", "Targets", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: fastStart
         ),
+        .executableTarget(name: "StaticCheckELFCLI", dependencies: ["CLI"], swiftSettings: fastStart),
         .testTarget(name: "ELFKitTests", dependencies: ["ELFKit", "TestSupport"]),
         .testTarget(name: "GoBinaryTests", dependencies: ["GoBinary", "ELFKit", "TestSupport"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "Targets", "GoBinary", "ELFKit", "TestSupport"]),
+        .testTarget(name: "FileTreeTests", dependencies: ["FileTree", "ELFKit", "TestSupport"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Targets", "FileTree", "GoBinary", "ELFKit", "TestSupport"]),
+        .testTarget(name: "RunnerTests", dependencies: ["Runner", "Rules", "Render", "Targets", "TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Rules", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "CrossCheckTests", dependencies: ["CrossCheck", "CElfShim", "CLibelf", "ELFKit", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Runner", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Shared helpers for tests: locating TestBinaries/out, running tools, temp roots.
         .target(name: "TestSupport", dependencies: ["ELFKit"], path: "Tests/TestSupport"),
     ],

@@ -43,10 +43,15 @@ public final class MappedFile {
 
     /// Opens and maps (or reads) `path`. Throws `InputError` for a missing path, a directory, a
     /// path that cannot be read, or a file that cannot be mapped.
-    public init(path: String) throws {
-        self.path = path
+    public convenience init(path: String) throws(InputError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw InputError(path: path, errno: errno) }
+        try self.init(descriptor: fd, path: path)
+    }
+
+    /// Maps (or reads) the file open on `fd`, which it closes; `path` names it in errors.
+    public init(descriptor fd: Int32, path: String) throws(InputError) {
+        self.path = path
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw InputError(path: path, errno: errno) }

@@ -1,10 +1,13 @@
 import ELFKit
+import FileTree
 import GoBinary
 import Targets
 
 /// The result for one input path.
 public struct FileReport: Sendable {
     public var path: String
+    /// Where the file is (or will be) in the target: `/app/main`.
+    public var imagePath: String
     public var start: StartVerdict?
     public var facts: FileFacts?
     public var findings: [Finding] = []
@@ -12,7 +15,10 @@ public struct FileReport: Sendable {
     public var error: String?
     public var errorOffset: UInt64?
 
-    public init(path: String) { self.path = path }
+    public init(path: String, imagePath: String? = nil) {
+        self.path = path
+        self.imagePath = imagePath ?? TargetResolver.derivedImagePath(path)
+    }
 }
 
 /// Checks files against a target: facts, then the start verdict, then every enabled rule.
@@ -20,62 +26,80 @@ public struct Analyzer {
     public var target: TargetRoot
     public var platform: Platform
     public var enabledRules: [any Rule.Type]
+    /// Severities a run sets in place of rules' defaults, by rule ID.
+    public var severities: [String: Severity]
 
-    public init(target: TargetRoot, platform: Platform, enabledRules: [any Rule.Type] = RuleRegistry.all) {
+    public init(target: TargetRoot, platform: Platform, enabledRules: [any Rule.Type] = RuleRegistry.all,
+                severities: [String: Severity] = [:]) {
         self.target = target
         self.platform = platform
         self.enabledRules = enabledRules
+        self.severities = severities
     }
 
-    /// Reads the file at `path` and checks it. Never throws: unreadable inputs get `error`.
-    public func check(path: String) -> FileReport {
-        var report = FileReport(path: path)
-        let file: MappedFile
+    /// Reads `input` from `tree` and checks it as the file at `imagePath` in the target. Never
+    /// throws: an unreadable input gets `error`.
+    public func check(_ input: InputPath, imagePath: String, in tree: some FileTree) -> FileReport {
+        let bytes: FileBytes
         do {
-            file = try MappedFile(path: path)
-        } catch let e as InputError {
-            report.error = e.description
-            return report
+            bytes = try tree.contents(input.treePath)
         } catch {
-            report.error = "\(path): \(error)"
+            var report = FileReport(path: input.display, imagePath: imagePath)
+            report.error = error.message(for: input.display)
             return report
         }
-        return check(file.view, mode: file.mode & 0o7777, path: path)
+        return check(bytes.view, mode: bytes.mode, path: input.display, imagePath: imagePath)
+    }
+
+    /// Checks a host path, placed in the target where nothing else says (`derivedImagePath`).
+    public func check(path: String) -> FileReport {
+        check(InputPath(path), imagePath: TargetResolver.derivedImagePath(path), in: HostTree.host)
     }
 
     /// Checks bytes already in memory (tests, mutation runs).
-    public func check(_ view: ByteView, mode: UInt32, path: String) -> FileReport {
-        var report = FileReport(path: path)
+    public func check(_ view: ByteView, mode: UInt32, path: String, imagePath: String? = nil) -> FileReport {
+        var report = FileReport(path: path, imagePath: imagePath)
         let r = FactCollector.collect(view, mode: mode)
         report.facts = r.facts
         if let e = r.error {
             report.error = e.description
             report.errorOffset = e.offset
         }
-        let verdict = StartPredictor.predict(path: path, facts: r.facts, elf: r.elf, view: view, target: target, platform: platform)
+        let verdict = StartPredictor.predict(imagePath: report.imagePath, facts: r.facts, elf: r.elf, view: view, target: target, platform: platform)
         report.start = verdict
-        let ctx = RuleContext(path: path, facts: r.facts, elf: r.elf, verdict: verdict, target: target, platform: platform, error: r.error)
+        let ctx = RuleContext(path: path, imagePath: report.imagePath, facts: r.facts, elf: r.elf, verdict: verdict,
+                              target: target, platform: platform, error: r.error)
         for rule in enabledRules {
             report.findings += rule.check(ctx)
+        }
+        if !severities.isEmpty {
+            for i in report.findings.indices {
+                if let s = severities[report.findings[i].rule] { report.findings[i].severity = s }
+            }
         }
         report.findings.sort { $0.severity != $1.severity ? $0.severity > $1.severity : $0.rule < $1.rule }
         return report
     }
 
     /// Facts alone, for `inspect`.
-    public static func inspect(path: String) -> FileReport {
-        var report = FileReport(path: path)
+    public static func inspect(_ input: InputPath, in tree: some FileTree) -> FileReport {
+        var report = FileReport(path: input.display)
         do {
-            let file = try MappedFile(path: path)
-            let r = FactCollector.collect(file)
+            let bytes = try tree.contents(input.treePath)
+            let r = FactCollector.collect(bytes.view, mode: bytes.mode)
             report.facts = r.facts
             if let e = r.error {
                 report.error = e.description
                 report.errorOffset = e.offset
             }
         } catch {
-            report.error = "\(error)"
+            report.error = error.message(for: input.display)
         }
         return report
+    }
+
+    /// Facts of a host path.
+    public static func inspect(path: String) -> FileReport {
+        inspect(InputPath(path), in: HostTree.host)
     }
 }

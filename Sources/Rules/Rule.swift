@@ -44,6 +44,7 @@ public struct RuleInfo: Sendable, Hashable {
     public var rationale: String
     public var fixBefore: String
     public var fixAfter: String
+    /// The default severity; a run may set another (`Analyzer.severities`).
     public var severity: Severity
     public var examples: [RuleExample]
 }
@@ -75,7 +76,10 @@ public struct Finding: Sendable, Hashable {
 
 /// What a rule sees of one file.
 public struct RuleContext {
+    /// The path as the user gave it.
     public var path: String
+    /// The file's path in the target (`/app/main`), as runc prints it.
+    public var imagePath: String
     public var facts: FileFacts
     public var elf: ELFFile?
     public var verdict: StartVerdict
@@ -85,7 +89,6 @@ public struct RuleContext {
     public var error: FormatError?
 
     public var go: GoFacts? { facts.go }
-    public var containerPath: String { Rules.containerPath(path) }
 }
 
 /// A check: one file per rule, self-describing.

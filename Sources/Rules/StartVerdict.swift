@@ -48,18 +48,6 @@ public struct StartVerdict: Sendable, Hashable {
     }
 }
 
-/// The path a file will have inside the image, as runc prints it: `./main` → `/main`,
-/// `dist/main` → `/dist/main`.
-public func containerPath(_ path: String) -> String {
-    if path.hasPrefix("/") { return path }
-    var p = Substring(path)
-    while p.hasPrefix("./") { p = p.dropFirst(2) }
-    // A path that climbs out of the build context says nothing about where the file lands in
-    // the image: name it by its file name.
-    if p.split(separator: "/").contains("..") { return "/" + (p.split(separator: "/").last ?? p) }
-    return "/" + p
-}
-
 public enum StartPredictor {
     /// runc's wording for a failed execve (`exec /main: no such file or directory`).
     static func execMessage(_ path: String, _ errno: String) -> String {
@@ -72,16 +60,16 @@ public enum StartPredictor {
         case "ELOOP": text = "too many levels of symbolic links"
         default: text = errno
         }
-        return "exec \(containerPath(path)): \(text)"
+        return "exec \(path): \(text)"
     }
 
     static func kernelFailure(_ path: String, _ errno: String, _ cause: StartVerdict.Cause, _ reason: String) -> StartVerdict {
         StartVerdict(ok: false, stage: .kernel, errno: errno, message: execMessage(path, errno), reason: reason, cause: cause)
     }
 
-    /// Predicts the start of the file at `path` with `facts` (and its ELF view, when it has
+    /// Predicts the start of the file at `path` in the target (its image path) with `facts` (and its ELF view, when it has
     /// one) in `target` on `platform`.
-    public static func predict(path: String, facts f: FileFacts, elf: ELFFile?, view: ByteView? = nil, target: TargetRoot, platform: Platform) -> StartVerdict {
+    public static func predict(imagePath path: String, facts f: FileFacts, elf: ELFFile?, view: ByteView? = nil, target: TargetRoot, platform: Platform) -> StartVerdict {
         // fs/exec.c: the file must be executable (root too needs one x bit).
         if !f.executable {
             return kernelFailure(path, "EACCES", .notExecutable,
@@ -162,13 +150,13 @@ public enum StartPredictor {
             }
             if let libc = target.libc, let mismatch = libcMismatch(interp, libc) {
                 return StartVerdict(ok: false, stage: .loader, errno: nil,
-                                    message: "\(containerPath(path)): \(mismatch)", reason: mismatch, cause: .interpreterWrongFormat(interp))
+                                    message: "\(path): \(mismatch)", reason: mismatch, cause: .interpreterWrongFormat(interp))
             }
             // The loader: every DT_NEEDED on RPATH/RUNPATH and the default path.
-            for lib in f.needed where LibraryResolver.find(lib, facts: f, in: target) == nil {
+            for lib in f.needed where LibraryResolver.find(lib, facts: f, in: target, imagePath: path) == nil {
                 return StartVerdict(
                     ok: false, stage: .loader, errno: nil,
-                    message: "\(containerPath(path)): error while loading shared libraries: \(lib): cannot open shared object file: No such file or directory",
+                    message: "\(path): error while loading shared libraries: \(lib): cannot open shared object file: No such file or directory",
                     reason: "the loader \(interp) starts, then cannot find \(lib) (DT_NEEDED) in \(target.name)", cause: .missingLibrary(lib))
             }
         }
@@ -176,13 +164,13 @@ public enum StartPredictor {
         // missing page raises SIGBUS.
         if let p = phdrs.first(where: { $0.type == .load && !elf.view.contains($0.offset, $0.filesz) }) {
             return StartVerdict(ok: false, stage: .kernel, errno: nil,
-                                message: "\(containerPath(path)) is killed by SIGBUS as it starts (exit code 135)",
+                                message: "\(path) is killed by SIGBUS as it starts (exit code 135)",
                                 reason: "a PT_LOAD segment (\(p.filesz) bytes at \(hex(p.offset))) lies past the end of the file (\(f.fileBytes) bytes): the file is truncated",
                                 cause: .truncatedSegments)
         }
         if h.entry == 0 && f.interpreter == nil {
             return StartVerdict(ok: false, stage: .kernel, errno: nil,
-                                message: "\(containerPath(path)) is killed by SIGSEGV as it starts (exit code 139)",
+                                message: "\(path) is killed by SIGSEGV as it starts (exit code 139)",
                                 reason: "the file has no entry point (e_entry is 0) and no interpreter: it is \(f.soname != nil ? "a shared library (\(f.soname ?? ""))" : "not a program"), so execution jumps to address 0",
                                 cause: .noEntryPoint)
         }
@@ -228,15 +216,22 @@ public enum StartPredictor {
 /// Finds a DT_NEEDED library the way ld.so does: DT_RPATH (only without DT_RUNPATH), then
 /// DT_RUNPATH, then the system's search path (ld.so.cache and default directories).
 public enum LibraryResolver {
-    public static func find(_ lib: String, facts f: FileFacts, in target: TargetRoot) -> String? {
+    /// `imagePath` is the program's path in the target: `$ORIGIN` is its directory.
+    public static func find(_ lib: String, facts f: FileFacts, in target: TargetRoot, imagePath: String) -> String? {
         if lib.utf8.contains(UInt8(ascii: "/")) { return target.fileExists(lib) ? lib : nil }
-        let origin = "/"  // $ORIGIN: the directory the binary is copied to is unknown; assume /.
+        let origin = directory(of: imagePath)
         let expand: (String) -> String = { $0.replacingAll("${ORIGIN}", with: origin).replacingAll("$ORIGIN", with: origin) }
         var dirs: [String] = []
         if f.runpath.isEmpty { dirs += f.rpath.map(expand) }
         dirs += f.runpath.map(expand)
         dirs += target.librarySearchPath
         return target.find(library: lib, in: dirs.filter { !$0.isEmpty })
+    }
+
+    /// `/app/main` → `/app`; `/main` → `/`.
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
     }
 }
 

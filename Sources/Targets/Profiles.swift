@@ -2,20 +2,18 @@ import ELFKit
 
 /// A built-in description of a base image, as data: the files and directories it holds for a
 /// platform, its C library and the loader's search path. Rules never branch on a profile's name;
-/// they ask `TargetRoot` questions that this data answers.
-public struct TargetProfile: TargetRoot, Hashable {
+/// they ask `TargetRoot` questions that this data answers (`TargetRoot(profile:)`).
+public struct TargetProfile: Hashable, Sendable {
     public var name: String
     /// One line saying what the image is.
     public var summary: String
     /// Where the contents were taken from.
     public var source: String
     public var files: Set<String>
+    /// Directories named by the data (the parents of files are added by the tree).
     public var directories: Set<String>
     public var libc: Libc?
     public var librarySearchPath: [String]
-
-    public func fileExists(_ path: String) -> Bool { files.contains(path) }
-    public func directoryExists(_ path: String) -> Bool { directories.contains(path) || path == "/" }
 }
 
 /// The raw profile data, with `{triple}` (the Debian multiarch triple), `{ldso}` (the glibc
@@ -50,17 +48,8 @@ extension TargetProfile {
                 .replacingAll("{musl}", with: arch.muslLoader)
                 .replacingAll("{muslarch}", with: arch.muslArch)
         }
-        var dirs = Set(d.directories.map(fill))
-        // Every parent directory of a file exists too.
-        for f in d.files.map(fill) {
-            var p = Substring(f)
-            while let slash = p.lastIndex(of: "/"), slash != p.startIndex {
-                p = p[..<slash]
-                dirs.insert(String(p))
-            }
-        }
         return TargetProfile(name: d.name, summary: d.summary, source: d.source, files: Set(d.files.map(fill)),
-                             directories: dirs, libc: d.libc, librarySearchPath: d.librarySearchPath.map(fill))
+                             directories: Set(d.directories.map(fill)), libc: d.libc, librarySearchPath: d.librarySearchPath.map(fill))
     }
 }
 

@@ -27,7 +27,7 @@ struct SplitMix: RandomNumberGenerator {
     func corruptedCopiesNeverCrash(_ name: String) throws {
         let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: try TestBinaries.named(name).path)))
         var rng = SplitMix(state: name.utf8.reduce(UInt64(1469598103934665603)) { ($0 ^ UInt64($1)) &* 1099511628211 })
-        let a = Analyzer(target: try #require(TargetProfile.named("scratch", platform: Platform(architecture: "amd64"))),
+        let a = Analyzer(target: try #require(TargetRoot.profile("scratch", platform: Platform(architecture: "amd64"))),
                          platform: Platform(architecture: "amd64"))
         let boundary: [UInt64] = [0, 1, 0x7f, 0xff, 0xffff, 0xffff_ffff, UInt64.max, UInt64(original.count), UInt64(original.count) - 1]
         for round in 0..<60 {

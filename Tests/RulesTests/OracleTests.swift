@@ -144,5 +144,5 @@ enum Oracle {
 }
 
 enum TestProfiles {
-    static func scratch(_ p: Platform) -> TargetProfile? { TargetProfile.named("scratch", platform: p) }
+    static func scratch(_ p: Platform) -> TargetRoot? { TargetRoot.profile("scratch", platform: p) }
 }

@@ -1,5 +1,6 @@
 import ELFKit
 import Foundation
+import FileTree
 import Rules
 import Targets
 import TestSupport
@@ -8,7 +9,7 @@ import Testing
 let amd64 = Platform(architecture: "amd64")
 
 func analyzer(_ target: String, platform: Platform = amd64) -> Analyzer {
-    guard let profile = TargetProfile.named(target, platform: platform) else { fatalError("no profile \(target)") }
+    guard let profile = TargetRoot.profile(target, platform: platform) else { fatalError("no profile \(target)") }
     return Analyzer(target: profile, platform: platform)
 }
 
@@ -102,11 +103,23 @@ let allExamples: [ExampleCase] = RuleRegistry.infos.flatMap { info in info.examp
         #expect(!r.findings.contains { $0.rule == "SE402" }, "hygiene rules wait until the file is an ELF")
     }
 
-    @Test func containerPaths() {
-        #expect(containerPath("./main") == "/main")
-        #expect(containerPath("dist/main") == "/dist/main")
-        #expect(containerPath("/app/main") == "/app/main")
-        #expect(containerPath("../out/main") == "/main")
+    @Test func derivedImagePaths() {
+        #expect(TargetResolver.derivedImagePath("./main") == "/main")
+        #expect(TargetResolver.derivedImagePath("dist/main") == "/dist/main")
+        #expect(TargetResolver.derivedImagePath("/app/main") == "/app/main")
+        #expect(TargetResolver.derivedImagePath("../out/main") == "/main")
+    }
+
+    /// The verdict and the findings name the file by the path it has in the target, as the
+    /// caller knows it, never by one guessed from the host path.
+    @Test func imagePathComesFromTheCaller() throws {
+        let b = try TestBinaries.named("go/server-cgo1")
+        let r = analyzer("scratch").check(InputPath(b.path), imagePath: "/app/server", in: HostTree.host)
+        #expect(r.path == b.path)
+        #expect(r.imagePath == "/app/server")
+        #expect(r.start?.message == "exec /app/server: no such file or directory")
+        let se101 = try #require(r.findings.first { $0.rule == "SE101" })
+        #expect(se101.message.contains("`exec /app/server: no such file or directory`"), "\(se101.message)")
     }
 }
 

@@ -11,21 +11,21 @@ import Testing
     }
 
     @Test func scratchHoldsNothing() throws {
-        let s = try #require(TargetProfile.named("scratch", platform: Platform(architecture: "amd64")))
+        let s = try #require(TargetRoot.profile("scratch", platform: Platform(architecture: "amd64")))
         #expect(!s.fileExists("/lib64/ld-linux-x86-64.so.2"))
         #expect(!s.directoryExists("/tmp"))
         #expect(s.libc == nil)
     }
 
     @Test func profilesAreFilledInPerPlatform() throws {
-        let amd = try #require(TargetProfile.named("distroless-base", platform: Platform(architecture: "amd64")))
+        let amd = try #require(TargetRoot.profile("distroless-base", platform: Platform(architecture: "amd64")))
         #expect(amd.fileExists("/lib64/ld-linux-x86-64.so.2"))
         #expect(amd.fileExists("/lib/x86_64-linux-gnu/libc.so.6"))
         #expect(amd.directoryExists("/lib/x86_64-linux-gnu"), "parent directories of files exist")
-        let arm = try #require(TargetProfile.named("distroless-base", platform: Platform(architecture: "arm64")))
+        let arm = try #require(TargetRoot.profile("distroless-base", platform: Platform(architecture: "arm64")))
         #expect(arm.fileExists("/lib/ld-linux-aarch64.so.1"))
         #expect(!arm.fileExists("/lib64/ld-linux-x86-64.so.2"))
-        let alpine = try #require(TargetProfile.named("alpine", platform: Platform(architecture: "amd64")))
+        let alpine = try #require(TargetRoot.profile("alpine", platform: Platform(architecture: "amd64")))
         #expect(alpine.fileExists("/lib/ld-musl-x86_64.so.1"))
         #expect(alpine.libc?.kind == .musl)
         #expect(!alpine.directoryExists("/usr/share/zoneinfo"))

@@ -44,7 +44,7 @@ public enum SE100NotELF: Rule {
         } else {
             fix = "build for Linux: GOOS=linux GOARCH=\(c.platform.goarch) (or a Linux cross-compiler), and check that the Dockerfile copies the Linux build output"
         }
-        return [finding("\(c.path) is \(what)\(built); docker run prints `exec \(c.containerPath): exec format error`",
+        return [finding("\(c.path) is \(what)\(built); docker run prints `exec \(c.imagePath): exec format error`",
                         why: "A Linux kernel only executes ELF files and #! scripts; every other format is ENOEXEC.",
                         fix: fix, command: command)]
     }

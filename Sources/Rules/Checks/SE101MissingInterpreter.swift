@@ -33,8 +33,8 @@ public enum SE101MissingInterpreter: Rule {
         } else {
             fix = "link statically (gcc -static, or musl-gcc -static), or use a base image that has \(interp): FROM \(baseWith(interp))"
         }
-        return [finding("the interpreter \(interp) (PT_INTERP) does not exist in \(c.target.name)\(libs); docker run prints `exec \(c.containerPath): no such file or directory`",
-                        why: "The kernel opens the PT_INTERP loader before the program runs; when it is missing, execve fails with ENOENT, which reads as if \(c.containerPath) itself were missing.",
+        return [finding("the interpreter \(interp) (PT_INTERP) does not exist in \(c.target.name)\(libs); docker run prints `exec \(c.imagePath): no such file or directory`",
+                        why: "The kernel opens the PT_INTERP loader before the program runs; when it is missing, execve fails with ENOENT, which reads as if \(c.imagePath) itself were missing.",
                         fix: fix, command: command)]
     }
 

@@ -32,7 +32,7 @@ public enum SE103WrongArchitecture: Rule {
             fix = "build for \(c.platform) (a cross-compiler for \(c.platform.goarch))"
         }
         if let goarch { fix += "; or, if the image is meant for \(name), build and run it with --platform linux/\(goarch)" }
-        return [finding("\(c.path) is \(name) (ELF\(bits), \(order)-endian) but the target platform is \(c.platform); docker run prints `exec \(c.containerPath): exec format error`",
+        return [finding("\(c.path) is \(name) (ELF\(bits), \(order)-endian) but the target platform is \(c.platform); docker run prints `exec \(c.imagePath): exec format error`",
                         why: "A \(c.platform) kernel executes \(c.platform.executableKinds.map { "\($0.machine == .i386 ? "i386" : $0.machine.factName(bits: $0.bits, order: $0.order))" }.joined(separator: " and ")) binaries; any other machine is ENOEXEC without binfmt emulation.",
                         fix: fix, command: command)]
     }

@@ -14,8 +14,8 @@ public enum SE105NotExecutable: Rule {
 
     public static func check(_ c: RuleContext) -> [Finding] {
         guard !c.facts.executable else { return [] }
-        return [finding("\(c.path) has mode \(StartPredictor.octal(c.facts.mode)), no execute bit; docker run prints `exec \(c.containerPath): permission denied`",
+        return [finding("\(c.path) has mode \(StartPredictor.octal(c.facts.mode)), no execute bit; docker run prints `exec \(c.imagePath): permission denied`",
                         why: "execve needs at least one execute bit; COPY keeps the file's mode from the build context.",
-                        fix: "chmod +x \(c.path) before building the image, or COPY --chmod=755 \(c.path) \(c.containerPath)")]
+                        fix: "chmod +x \(c.path) before building the image, or COPY --chmod=755 \(c.path) \(c.imagePath)")]
     }
 }

@@ -1,0 +1,173 @@
+import ArgumentParser
+import Render
+import Rules
+import Runner
+import Targets
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension OutputFormat: ExpressibleByArgument {}
+extension FailOn: ExpressibleByArgument {}
+
+/// The command line: argv to a configuration, then the run in the Runner library.
+public struct StaticCheckELF: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "staticcheck-elf",
+        abstract: "Will this binary start in a FROM scratch container, what will it need, and what to change.",
+        discussion: "Reads ELF executables (Go binaries first) without running them. Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 an input could not be read or parsed, 64 usage error.",
+        version: toolVersion,
+        subcommands: [Check.self, Inspect.self, Explain.self, ListRules.self],
+        defaultSubcommand: Check.self)
+
+    public init() {}
+}
+
+/// Standard output and standard error of this process.
+public let processOutput = RunOutput(
+    write: { bytes in
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        fwrite(base, 1, bytes.count, stdout)
+    },
+    warn: { s in fputs(s.hasSuffix("\n") ? s : s + "\n", stderr) })
+
+/// Colour on a terminal, never when NO_COLOR is set (no-color.org) or TERM is dumb.
+func useColor() -> Bool {
+    if let v = getenv("NO_COLOR"), v.pointee != 0 { return false }
+    if let t = getenv("TERM"), String(cString: t) == "dumb" { return false }
+    return isatty(STDOUT_FILENO) != 0
+}
+
+/// Runs a check and flushes standard output: the process's exit status.
+public func runCheck(_ config: RunConfiguration) -> Int32 {
+    var config = config
+    config.color = useColor()
+    let status = Runner.run(config, to: processOutput)
+    fflush(stdout)
+    return status
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check files (default): the start verdict, the findings, the fixes.")
+
+    @Option(help: "The image the files will run in: \(TargetProfile.names.joined(separator: ", ")).")
+    var target: String = "scratch"
+
+    @Option(help: "The platform the image runs on (default: the host's), e.g. linux/amd64, linux/arm64.")
+    var platform: String?
+
+    @Option(help: "Output format: text, json, sarif, github.")
+    var format: OutputFormat = .text
+
+    @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit code 1: error, warning, info, never.")
+    var failOn: FailOn = .error
+
+    @Option(parsing: .singleValue, help: "Rules to turn off (RULE[,RULE]).")
+    var disable: [String] = []
+
+    @Option(parsing: .singleValue, help: "Rules to turn on again after --disable (RULE[,RULE]).")
+    var enable: [String] = []
+
+    @Argument(help: "Files or directories (directories are walked).")
+    var paths: [String] = []
+
+    /// The run this command line asks for.
+    var configuration: RunConfiguration {
+        var c = RunConfiguration()
+        c.target = .profile(target)
+        c.platform = platform
+        c.format = format
+        c.failOn = failOn
+        c.disable = disable
+        c.enable = enable
+        c.paths = paths
+        return c
+    }
+
+    func validate() throws {
+        if let problem = configuration.problem { throw ValidationError(problem) }
+    }
+
+    func run() throws {
+        throw ExitCode(runCheck(configuration))
+    }
+}
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the facts of files, no verdict.")
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Flag(name: .customLong("cross-check"), help: "Also compare the ELF reader with libelf (needs libelf.so.1 installed).")
+    var crossCheck = false
+
+    @Argument(help: "Files or directories.")
+    var paths: [String] = []
+
+    var configuration: InspectConfiguration {
+        var c = InspectConfiguration()
+        c.format = format
+        c.crossCheck = crossCheck
+        c.paths = paths
+        return c
+    }
+
+    func validate() throws {
+        if let problem = configuration.problem { throw ValidationError(problem) }
+    }
+
+    func run() throws {
+        var c = configuration
+        c.color = useColor()
+        let status = Runner.inspect(c, to: processOutput)
+        fflush(stdout)
+        throw ExitCode(status)
+    }
+}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Explain a rule (like `staticcheck -explain`).")
+
+    @Argument(help: "A rule ID (SE101) or name (missing-interpreter).")
+    var rule: String
+
+    func run() throws {
+        guard let info = RuleRegistry.info(rule) else {
+            throw ValidationError("unknown rule \(rule); `staticcheck-elf list-rules` shows them")
+        }
+        processOutput.write(TextRenderer(color: useColor()).explain(info))
+        fflush(stdout)
+    }
+}
+
+struct ListRules: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list-rules", abstract: "List every rule.")
+
+    enum ListFormat: String, ExpressibleByArgument { case text, markdown }
+
+    @Option(help: "text, or markdown (the README's rule table).")
+    var format: ListFormat = .text
+
+    func run() throws {
+        let r = TextRenderer(color: false)
+        processOutput.write(format == .markdown ? r.markdownRuleTable(RuleRegistry.infos) : r.listRules(RuleRegistry.infos))
+        fflush(stdout)
+    }
+}
+
+/// The whole command line: the common invocation through the fast parser, the rest through
+/// swift-argument-parser. Never returns.
+public func runCommandLine(_ arguments: [String]) -> Never {
+    if let config = FastParse.check(arguments), config.problem == nil {
+        exit(runCheck(config))
+    }
+    StaticCheckELF.main(arguments)
+    exit(0)
+}

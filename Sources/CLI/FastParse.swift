@@ -1,0 +1,49 @@
+import Runner
+
+/// The common invocation (`staticcheck-elf [check] [--opt value]... PATH...`) parsed by hand:
+/// swift-argument-parser costs about a millisecond per process, more than reading a binary.
+/// Anything else — help, version, other commands, an unknown or malformed option, invalid
+/// values — goes to swift-argument-parser, which prints the usage error (exit 64). A test keeps
+/// the two parsers equal on every option in both spellings.
+public enum FastParse {
+    /// Parses exactly `[check] (--target|--platform|--format|--fail-on|--disable|--enable)
+    /// VALUE (or --opt=VALUE) ... PATH...`; nil for anything else (help, other commands,
+    /// unknown options, a missing value, `--`), which swift-argument-parser then handles.
+    public static func check(_ args: [String]) -> RunConfiguration? {
+        var o = RunConfiguration()
+        var rest = args[...]
+        if rest.first == "check" {
+            rest = rest.dropFirst()
+        } else if let first = rest.first, StaticCheckELF.configuration.subcommands.contains(where: { $0._commandName == first }) || first == "help" {
+            return nil
+        }
+        while let a = rest.first {
+            rest = rest.dropFirst()
+            guard a.hasPrefix("-") else { o.paths.append(a); continue }
+            var name = Substring(a)
+            var value: String?
+            if let eq = a.firstIndex(of: "=") {
+                name = a[..<eq]
+                value = String(a[a.index(after: eq)...])
+            } else if let next = rest.first, !next.hasPrefix("-") {
+                value = next
+                rest = rest.dropFirst()
+            }
+            guard let value else { return nil }
+            switch name {
+            case "--target": o.target = .profile(value)
+            case "--platform": o.platform = value
+            case "--format":
+                guard let f = OutputFormat(rawValue: value) else { return nil }
+                o.format = f
+            case "--fail-on":
+                guard let f = FailOn(rawValue: value) else { return nil }
+                o.failOn = f
+            case "--disable": o.disable.append(value)
+            case "--enable": o.enable.append(value)
+            default: return nil
+            }
+        }
+        return o
+    }
+}

@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A tree that holds paths and nothing else: which files and directories exist, no bytes, no
+/// symlinks. What a built-in profile knows of an image.
+public struct PathTree: FileTree {
+    public let name: String
+    public let files: Set<String>
+    public let directories: Set<String>
+
+    /// `files` and `directories` are absolute; every parent directory of a file exists too.
+    public init(name: String, files: Set<String>, directories: Set<String>) {
+        self.name = name
+        self.files = files
+        var dirs = directories
+        for f in files {
+            var p = Substring(f)
+            while let slash = p.lastIndex(of: "/"), slash != p.startIndex {
+                p = p[..<slash]
+                dirs.insert(String(p))
+            }
+        }
+        self.directories = dirs
+    }
+
+    public func resolve(_ path: String, followLast: Bool) throws(TreeError) -> String {
+        // No symlinks: a path without `.`, `..` or `//` is its own resolution (the parents of
+        // every file exist); anything else takes the component walk.
+        if path.hasPrefix("/") && !path.contains("/.") && !path.contains("//") { return path }
+        return try TreeResolver.resolve(path, in: self, followLast: followLast)
+    }
+
+    public func lstat(_ path: String) throws(TreeError) -> Entry {
+        if files.contains(path) { return Entry(kind: .regular, mode: 0o755, size: 0) }
+        if path == "/" || directories.contains(path) { return Entry(kind: .directory, mode: 0o755, size: 0) }
+        throw .notFound
+    }
+
+    public func readLink(_ path: String) throws(TreeError) -> String {
+        _ = try lstat(path)
+        throw TreeError(errno: EINVAL, reason: "not a symbolic link")
+    }
+
+    public func contents(_ path: String) throws(TreeError) -> FileBytes {
+        _ = try lstat(path)
+        throw .pathsOnly
+    }
+
+    public func prefix(_ path: String, count: Int) throws(TreeError) -> [UInt8] {
+        _ = try lstat(path)
+        throw .pathsOnly
+    }
+
+    public func children(_ path: String) throws(TreeError) -> [String] {
+        guard try lstat(path).kind == .directory else { throw .notDirectory }
+        let base = path == "/" ? "/" : path + "/"
+        var out: Set<String> = []
+        for p in files.union(directories) where p.hasPrefix(base) && p.count > base.count {
+            let rest = p.dropFirst(base.count)
+            out.insert(String(rest.prefix { $0 != "/" }))
+        }
+        return Array(out)
+    }
+}

@@ -1,0 +1,120 @@
+import Rules
+import Targets
+
+/// How findings and facts are written.
+public enum OutputFormat: String, CaseIterable, Sendable, Hashable {
+    case text, json, sarif, github
+}
+
+/// The lowest severity that makes the exit status 1.
+public enum FailOn: String, CaseIterable, Sendable, Hashable {
+    case error, warning, info, never
+}
+
+/// Everything a `check` run needs, whoever produced it: the command line today, a config file
+/// next. The CLI maps argv to this value and nothing more.
+public struct RunConfiguration: Sendable, Hashable {
+    public var target: TargetSpec = .profile("scratch")
+    /// `linux/ARCH` as typed; nil for the host's.
+    public var platform: String?
+    public var format: OutputFormat = .text
+    public var failOn: FailOn = .error
+    /// Rule IDs or names to turn off (each value may list several, comma-separated).
+    public var disable: [String] = []
+    /// Rule IDs or names turned on again after `disable`.
+    public var enable: [String] = []
+    /// Severities in place of the rules' defaults, by rule ID or name.
+    public var severities: [String: Severity] = [:]
+    /// Files or directories, on the host.
+    public var paths: [String] = []
+    /// Colour in text output.
+    public var color = false
+
+    public init() {}
+
+    /// What is wrong with this configuration (a usage error, exit 64), or nil.
+    public var problem: String? {
+        if paths.isEmpty { return "give at least one file or directory to check, e.g. `staticcheck-elf ./main`" }
+        if let platform, Platform(parsing: platform) == nil {
+            return "unknown platform \(platform); use linux/ARCH with ARCH one of amd64, 386, arm64, arm, riscv64, s390x, ppc64, ppc64le, mips, mipsle, mips64, mips64le, loong64"
+        }
+        if case .profile(let name) = target, !TargetProfile.names.contains(name) {
+            return TargetResolver.Failure.unknownProfile(name).description
+        }
+        for id in (disable + enable).flatMap(RunConfiguration.ruleNames) + severities.keys.map({ Substring($0) })
+        where RuleRegistry.info(id.trimmingSpaces) == nil {
+            return "unknown rule \(id.trimmingSpaces); `staticcheck-elf list-rules` shows them"
+        }
+        return nil
+    }
+
+    /// The platform checked against: as given, else the host's.
+    public var resolvedPlatform: Platform {
+        platform.flatMap(Platform.init(parsing:)) ?? Platform.host
+    }
+
+    /// The rules this run applies, in registry order.
+    public var enabledRules: [any Rule.Type] {
+        guard !disable.isEmpty else { return RuleRegistry.all }
+        let off = RunConfiguration.ruleIDs(disable).subtracting(RunConfiguration.ruleIDs(enable))
+        return RuleRegistry.all.filter { !off.contains($0.info.id) }
+    }
+
+    /// `severities` keyed by rule ID.
+    public var severitiesByID: [String: Severity] {
+        var out: [String: Severity] = [:]
+        for (k, v) in severities { if let id = RuleRegistry.info(k)?.id { out[id] = v } }
+        return out
+    }
+
+    static func ruleNames(_ value: String) -> [Substring] { value.split(separator: ",") }
+
+    static func ruleIDs(_ values: [String]) -> Set<String> {
+        Set(values.flatMap(ruleNames).compactMap { RuleRegistry.info($0.trimmingSpaces)?.id })
+    }
+}
+
+/// What `inspect` needs.
+public struct InspectConfiguration: Sendable, Hashable {
+    /// `text` or `json`.
+    public var format: OutputFormat = .text
+    /// Also compare the ELF reader with libelf.
+    public var crossCheck = false
+    public var paths: [String] = []
+    public var color = false
+
+    public init() {}
+
+    public var problem: String? {
+        if paths.isEmpty { return "give at least one file or directory to inspect" }
+        if format == .sarif || format == .github { return "inspect prints text or json" }
+        return nil
+    }
+}
+
+/// The exit status of a run: 2 when an input could not be read or parsed, else 1 when a
+/// finding is at or above `failOn`, else 0. (64, a usage error, is the CLI's.)
+public struct ExitPolicy: Sendable, Hashable {
+    public var failOn: FailOn
+
+    public init(failOn: FailOn) { self.failOn = failOn }
+
+    public func status(_ reports: [FileReport]) -> Int32 {
+        if reports.contains(where: { $0.error != nil }) { return 2 }
+        let threshold: Severity
+        switch failOn {
+        case .never: return 0
+        case .error: threshold = .error
+        case .warning: threshold = .warning
+        case .info: threshold = .info
+        }
+        return reports.contains { $0.findings.contains { $0.severity >= threshold } } ? 1 : 0
+    }
+}
+
+extension Substring {
+    /// Without leading and trailing spaces.
+    var trimmingSpaces: String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}

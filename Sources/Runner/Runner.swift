@@ -1,0 +1,122 @@
+import CrossCheck
+import FileTree
+import Render
+import Rules
+import Targets
+
+/// Where a run writes: its output (stdout) in pieces, and diagnostics (stderr) line by line.
+public struct RunOutput {
+    public var write: (UnsafeRawBufferPointer) -> Void
+    public var warn: (String) -> Void
+
+    public init(write: @escaping (UnsafeRawBufferPointer) -> Void, warn: @escaping (String) -> Void) {
+        self.write = write
+        self.warn = warn
+    }
+
+    public func write(_ s: String) {
+        var s = s
+        s.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+    }
+}
+
+/// The version every document names.
+public let toolVersion = "0.1.0"
+
+/// A run outside the executable: configuration in, document and exit status out.
+public enum Runner {
+    /// Checks every path of `config` against its target; the document in input order.
+    public static func check(_ config: RunConfiguration) throws(TargetResolver.Failure) -> RunDocument {
+        let platform = config.resolvedPlatform
+        let target = try TargetResolver.resolve(config.target, platform: platform)
+        let analyzer = Analyzer(target: target, platform: platform, enabledRules: config.enabledRules,
+                                severities: config.severitiesByID)
+        let tree = HostTree.host
+        let reports = reports(for: config.paths, in: tree) { input in
+            analyzer.check(input, imagePath: TargetResolver.derivedImagePath(input.display), in: tree)
+        }
+        return RunDocument(toolVersion: toolVersion, targetName: target.name, platform: platform.description, reports: reports)
+    }
+
+    /// Checks, writes the document in the configured format, and returns the exit status.
+    public static func run(_ config: RunConfiguration, to out: RunOutput) -> Int32 {
+        let doc: RunDocument
+        do {
+            doc = try check(config)
+        } catch {
+            out.warn("staticcheck-elf: \(error)")
+            return 64
+        }
+        render(doc, format: config.format, color: config.color, to: out)
+        if config.format != .text {
+            for r in doc.reports { if let e = r.error { out.warn("staticcheck-elf: \(e)") } }
+        }
+        return ExitPolicy(failOn: config.failOn).status(doc.reports)
+    }
+
+    /// Writes `doc` as text, JSON, SARIF or GitHub annotations.
+    public static func render(_ doc: RunDocument, format: OutputFormat, color: Bool, to out: RunOutput) {
+        switch format {
+        case .text: out.write(TextRenderer(color: color).render(doc))
+        case .json: JSONRenderer.write(doc, to: out.write)
+        case .sarif: out.write(SARIFRenderer.render(doc, rules: RuleRegistry.infos))
+        case .github: out.write(GitHubRenderer.render(doc))
+        }
+    }
+
+    /// The facts of every path (and, when asked, libelf's agreement); the exit status: 2 when
+    /// an input could not be read, 1 when libelf disagrees, else 0.
+    public static func inspect(_ config: InspectConfiguration, to out: RunOutput) -> Int32 {
+        if config.crossCheck, case .failure(let e) = LibelfCrossCheck.load() {
+            out.warn("staticcheck-elf: --cross-check: \(e)")
+            return 2
+        }
+        var crossFailed = false
+        var crossText = ""
+        let tree = HostTree.host
+        let reports = reports(for: config.paths, in: tree) { input in
+            let report = Analyzer.inspect(input, in: tree)
+            guard config.crossCheck, report.facts?.format == .elf else { return report }
+            let p = input.display
+            do {
+                let r = try LibelfCrossCheck.compare(path: input.treePath)
+                let what = r.compared.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
+                if r.agrees {
+                    crossText += "\(p): libelf agrees (\(what))\n"
+                } else {
+                    crossFailed = true
+                    crossText += "\(p): libelf DISAGREES on \(r.mismatches.count) item(s):\n" + r.mismatches.map { "  \($0)\n" }.joined()
+                }
+            } catch {
+                crossFailed = true
+                crossText += "\(p): cross-check failed: \(error)\n"
+            }
+            return report
+        }
+        let doc = RunDocument(toolVersion: toolVersion, targetName: "", platform: "", reports: reports)
+        switch config.format {
+        case .json: JSONRenderer.write(doc, includeVerdict: false, to: out.write)
+        default: out.write(TextRenderer(color: config.color).renderFacts(reports))
+        }
+        if !crossText.isEmpty {
+            if config.format == .json { out.warn(crossText) } else { out.write(crossText) }
+        }
+        if reports.contains(where: { $0.error != nil }) { return 2 }
+        return crossFailed ? 1 : 0
+    }
+
+    /// One report per input: `body` for each file found, an error report for each path that
+    /// cannot be read (so the other files are still checked, and the run exits 2).
+    static func reports(for paths: [String], in tree: some FileTree, _ body: (InputPath) -> FileReport) -> [FileReport] {
+        InputWalker.expand(paths.map(InputPath.init), in: tree).map { item in
+            switch item {
+            case .file(let p):
+                return body(p)
+            case .unreadable(let p, let why):
+                var r = FileReport(path: p.display)
+                r.error = why
+                return r
+            }
+        }
+    }
+}

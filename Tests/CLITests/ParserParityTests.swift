@@ -1,0 +1,57 @@
+import ArgumentParser
+@testable import CLI
+import Runner
+import Testing
+
+/// The hand-written fast parser and swift-argument-parser must read every command line the
+/// fast one accepts to the same configuration: every option, in both spellings, alone and
+/// together, with and without the `check` subcommand.
+@Suite struct ParserParityTests {
+    static let options: [(name: String, values: [String])] = [
+        ("--target", ["scratch", "distroless-base", "alpine"]),
+        ("--platform", ["linux/arm64", "linux/386"]),
+        ("--format", OutputFormat.allCases.map(\.rawValue)),
+        ("--fail-on", FailOn.allCases.map(\.rawValue)),
+        ("--disable", ["SE101", "SE400,SE401", "debug-info"]),
+        ("--enable", ["SE101", "SE400"]),
+    ]
+
+    /// swift-argument-parser's reading of `args` as the configuration it produces.
+    static func viaArgumentParser(_ args: [String]) throws -> RunConfiguration {
+        let command = try StaticCheckELF.parseAsRoot(args)
+        let check = try #require(command as? Check, "parsed as \(type(of: command))")
+        return check.configuration
+    }
+
+    static var commandLines: [[String]] {
+        var out: [[String]] = []
+        for o in options {
+            for v in o.values {
+                out.append([o.name, v, "./main"])
+                out.append(["\(o.name)=\(v)", "./main"])
+                out.append(["./main", o.name, v, "dist/other"])
+            }
+        }
+        // Everything at once, both spellings, repeated list options.
+        out.append(["--target", "alpine", "--platform=linux/arm64", "--format", "sarif", "--fail-on=warning",
+                    "--disable", "SE400", "--disable=SE401", "--enable", "SE401", "a", "b"])
+        out.append(["--target=debian-slim", "--platform", "linux/amd64", "--format=json", "--fail-on", "never", "a"])
+        return out
+    }
+
+    @Test(arguments: commandLines)
+    func fastParseEqualsArgumentParser(_ args: [String]) throws {
+        for line in [args, ["check"] + args] {
+            let fast = try #require(FastParse.check(line), "the fast parser takes \(line)")
+            #expect(fast == (try Self.viaArgumentParser(line)), "\(line)")
+        }
+    }
+
+    /// What the fast parser does not take goes to swift-argument-parser whole.
+    @Test(arguments: [["--help"], ["help"], ["inspect", "x"], ["explain", "SE101"], ["list-rules"], ["--version"],
+                      ["--format", "yaml", "x"], ["--fail-on=sometimes", "x"], ["--frobnicate", "x"], ["--target"],
+                      ["--", "-weird-name"], ["-v", "x"], ["--format", "--target", "x"]])
+    func fastParseDeclines(_ args: [String]) {
+        #expect(FastParse.check(args) == nil, "\(args)")
+    }
+}
