@@ -34,7 +34,11 @@ public let processOutput = RunOutput(
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         fwrite(base, 1, bytes.count, stdout)
     },
-    warn: { s in fputs(s.hasSuffix("\n") ? s : s + "\n", stderr) })
+    warn: { s in
+        // What is written so far goes out first, so that a shared terminal or log keeps the order.
+        fflush(stdout)
+        fputs(s.hasSuffix("\n") ? s : s + "\n", stderr)
+    })
 
 /// Colour on a terminal, never when NO_COLOR is set (no-color.org) or TERM is dumb.
 func useColor() -> Bool {
