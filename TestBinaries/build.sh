@@ -246,6 +246,8 @@ cbuild c/hello-musl-static "musl-gcc -static" \
     musl-gcc -O2 -static -o "$OUT/c/hello-musl-static" hello.c
 cbuild c/libdemo.so "shared library, -shared -fPIC, soname libdemo.so.1, no entry point" \
     gcc -O2 -shared -fPIC -Wl,-soname,libdemo.so.1 -o "$OUT/c/libdemo.so" lib.c
+cbuild c/uselib-runpath-origin "gcc dynamic: DT_NEEDED libdemo.so.1, DT_RUNPATH \$ORIGIN/lib" \
+    gcc -O2 -o "$OUT/c/uselib-runpath-origin" uselib.c "$OUT/c/libdemo.so" '-Wl,-rpath,$ORIGIN/lib' -Wl,--enable-new-dtags
 cbuild c/hello.o "relocatable object (ET_REL), gcc -c" \
     gcc -O2 -c -o "$OUT/c/hello.o" hello.c
 mkdir -p "$OUT/c/.obj"

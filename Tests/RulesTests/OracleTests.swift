@@ -46,11 +46,11 @@ enum Oracle {
         return .execFailed("ETXTBSY")
     }
 
-    static func run(root: URL, args: [String]) throws -> Observed {
+    static func run(root: URL, path: String = "/app", args: [String]) throws -> Observed {
 
         let p = Process()
         p.executableURL = URL(fileURLWithPath: helper)
-        p.arguments = [root.path, "/app"] + args
+        p.arguments = [root.path, path] + args
         p.environment = [:]
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
