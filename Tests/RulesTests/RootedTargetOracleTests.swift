@@ -41,7 +41,14 @@ import Testing
     func runpathOriginIsTheProgramsDirectory(_ c: (libDir: String, starts: Bool)) throws {
         try #require(Platform.host.architecture == "amd64", "the root is built from this machine's x86-64 glibc")
         let root = try Self.root(libDir: c.libDir)
-        defer { try? FileManager.default.removeItem(at: root) }
+        // A container runtime mounts /proc, and glibc finds the main program's $ORIGIN through
+        // /proc/self/exe: without it the $ORIGIN element is dropped (elf/dl-origin.c).
+        let proc = root.appendingPathComponent("proc")
+        try FileManager.default.createDirectory(at: proc, withIntermediateDirectories: true)
+        try #require(try run("/bin/mount", ["-t", "proc", "proc", proc.path]).status == 0, "mounting /proc in the root")
+        defer {
+            if (try? run("/bin/umount", [proc.path]).status) == 0 { try? FileManager.default.removeItem(at: root) }
+        }
         let tree = HostTree(root: root.path)
         let report = Analyzer(target: Self.target(root), platform: .host)
             .check(InputPath(display: "app", treePath: "/srv/bin/app"), imagePath: "/srv/bin/app", in: tree)
