@@ -675,37 +675,6 @@ public final class ELFFile {
         let n = try notes(in: try data(of: s), align: s.addralign == 8 ? 8 : 4).first { $0.name == "Go" && $0.type == 4 }
         return n?.desc.string
     }
-
-    // MARK: - Sizes
-
-    /// Bytes of debug sections (.debug_*, .zdebug_*, compressed or not) and of .symtab/.strtab.
-    public struct SizeBreakdown: Hashable, Sendable {
-        public var debugBytes: UInt64 = 0
-        public var debugSections: [String] = []
-        public var compressedDebug = false
-        public var symtabBytes: UInt64 = 0
-    }
-
-    public func sizeBreakdown() throws -> SizeBreakdown {
-        var b = SizeBreakdown()
-        for s in try sections() where s.hasFileBytes {
-            let debug = s.name.hasASCIIPrefix(".debug_") || s.name.hasASCIIPrefix(".zdebug_")
-            let symtab = !debug && (s.name == ".symtab" || s.name == ".strtab" || s.type == .symtab)
-            guard debug || symtab else { continue }
-            guard view.contains(s.offset, s.size) else {
-                throw FormatError(offset: s.headerOffset, field: "section \(s.index) (\(s.name))", value: "\(s.size) bytes at \(hex(s.offset))",
-                                  problem: "extends past end of file (size \(view.count))")
-            }
-            if debug {
-                b.debugBytes &+= s.size
-                b.debugSections.append(s.name)
-                if s.name.hasASCIIPrefix(".zdebug_") || s.flags.contains(.compressed) { b.compressedDebug = true }
-            } else {
-                b.symtabBytes &+= s.size
-            }
-        }
-        return b
-    }
 }
 
 extension String {

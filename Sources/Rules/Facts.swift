@@ -112,7 +112,7 @@ public enum FactCollector {
                 }
                 f.glibcVersionsRequired = GlibcVersion.sortedUnique(versions)
             }
-            if let sizes = attempt({ try elf.sizeBreakdown() }) {
+            if let sizes = attempt({ try SizeBreakdown(elf) }) {
                 f.debugBytes = sizes.debugBytes
                 f.debugSections = sizes.debugSections
                 f.symtabBytes = sizes.symtabBytes
