@@ -640,6 +640,12 @@ public final class ELFFile {
         return out
     }
 
+    /// The notes of one section, whatever its type (a note that is not in a PT_NOTE segment
+    /// is found this way), aligned to 8 bytes when its sh_addralign is 8 and to 4 otherwise.
+    public func notes(in s: SectionHeader) throws -> [Note] {
+        try notes(in: try data(of: s), align: s.addralign == 8 ? 8 : 4)
+    }
+
     /// The notes of one note region (a PT_NOTE segment or an SHT_NOTE section).
     private func notes(in region: ByteView, align: UInt64) throws -> [Note] {
         var out: [Note] = []
@@ -665,15 +671,6 @@ public final class ELFFile {
     public func gnuBuildID() throws -> String? {
         guard let n = try notes().first(where: { $0.name == "GNU" && $0.type == 3 }) else { return nil }
         return n.desc.withUnsafeBytes { String.lowercaseHex($0) }
-    }
-
-    /// The Go build ID note (name "Go", type 4) as a string, from the PT_NOTE segments or,
-    /// when they do not carry it, the `.note.go.buildid` section.
-    public func goBuildID() throws -> String? {
-        if let n = try notes().first(where: { $0.name == "Go" && $0.type == 4 }) { return n.desc.string }
-        guard let s = try? section(named: ".note.go.buildid"), s.hasFileBytes else { return nil }
-        let n = try notes(in: try data(of: s), align: s.addralign == 8 ? 8 : 4).first { $0.name == "Go" && $0.type == 4 }
-        return n?.desc.string
     }
 }
 

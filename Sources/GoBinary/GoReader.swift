@@ -43,7 +43,7 @@ public enum GoReader {
             }
         }
 
-        var buildID = try? elf.goBuildID()
+        var buildID = try? noteBuildID(elf)
         if buildID == nil {
             if let text = named(".text"), let region = try? elf.data(of: text) {
                 buildID = textBuildID(region)
@@ -72,6 +72,15 @@ public enum GoReader {
 
         if buildInfo == nil && table == nil && buildID == nil { return nil }
         return try facts(buildInfo: buildInfo, buildID: buildID, table: table)
+    }
+
+    /// The Go build ID note (name "Go", type 4: cmd/link's ELF_NOTE_GOBUILDID_TAG) as a string,
+    /// from the PT_NOTE segments or, when they do not carry it, the `.note.go.buildid` section.
+    public static func noteBuildID(_ elf: ELFFile) throws -> String? {
+        if let n = try elf.notes().first(where: { $0.name == "Go" && $0.type == 4 }) { return n.desc.string }
+        guard let s = try? elf.section(named: ".note.go.buildid"), s.hasFileBytes else { return nil }
+        let n = try elf.notes(in: s).first { $0.name == "Go" && $0.type == 4 }
+        return n?.desc.string
     }
 
     /// A section only Go's linker makes. Not a bare ".go" prefix: every dynamic C program

@@ -19,7 +19,6 @@ import Testing
         let (_, elf) = try TestBinaries.opened("go/server-cgo0")
         #expect(try elf.interpreter() == nil)
         #expect(try elf.dynamic() == nil)
-        #expect(try elf.goBuildID() != nil)
     }
 
     @Test func staticPIEIsRecognised() throws {
@@ -30,6 +29,16 @@ import Testing
         #expect(try !dynamic.isStaticPIE())
         #expect(try dynamic.dynamic()?.flags1.contains(.pie) == true)
         #expect(try dynamic.gnuBuildID()?.count == 40)
+    }
+
+    @Test func notesOfOneSection() throws {
+        let (_, elf) = try TestBinaries.opened("c/hello-dynamic")
+        let s = try #require(try elf.section(named: ".note.gnu.build-id"))
+        let notes = try elf.notes(in: s)
+        #expect(notes.count == 1)
+        #expect(notes.first?.name == "GNU")
+        #expect(notes.first?.type == 3)
+        #expect(notes.first?.desc.count == 20)
     }
 
     @Test func bigEndianAnd32Bit() throws {
