@@ -34,14 +34,14 @@ extension ELFFile {
 
     /// The PT_INTERP path, or nil when the file has none. Throws when the segment lies outside
     /// the file or its string is not NUL-terminated.
-    public func interpreter() throws -> String? {
+    public func interpreter() throws(FormatError) -> String? {
         if let interpreterCache { return try interpreterCache.get() }
-        let r = capture { try readInterpreter() }
+        let r = Result(catching: readInterpreter)
         interpreterCache = r
         return try r.get()
     }
 
-    private func readInterpreter() throws -> String? {
+    private func readInterpreter() throws(FormatError) -> String? {
         guard let p = try programHeaders().first(where: { $0.type == .interp }) else { return nil }
         guard view.contains(p.offset, p.filesz) else {
             throw FormatError(offset: p.headerOffset &+ UInt64(wordSize == 8 ? 32 : 16), field: "p_filesz of PT_INTERP", value: hex(p.filesz),
@@ -58,14 +58,14 @@ extension ELFFile {
     /// The dynamic segment, found from PT_DYNAMIC (so it works with section headers stripped),
     /// with DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH resolved through DT_STRTAB. Nil for a
     /// file without PT_DYNAMIC.
-    public func dynamic() throws -> DynamicInfo? {
+    public func dynamic() throws(FormatError) -> DynamicInfo? {
         if let dynamicCache { return try dynamicCache.get() }
-        let r = capture { try readDynamic() }
+        let r = Result(catching: readDynamic)
         dynamicCache = r
         return try r.get()
     }
 
-    private func readDynamic() throws -> DynamicInfo? {
+    private func readDynamic() throws(FormatError) -> DynamicInfo? {
         guard let p = try programHeaders().first(where: { $0.type == .dynamic }) else { return nil }
         let seg = try data(of: p)
         let entsize = UInt64(2 * wordSize)
@@ -85,7 +85,7 @@ extension ELFFile {
                               problem: "dynamic segment at \(hex(p.offset)) (\(p.filesz) bytes) ends without a DT_NULL terminator")
         }
         let strings: ByteView? = try dynamicStrings(info.entries)
-        func str(_ e: DynamicEntry, _ what: String) throws -> String {
+        func str(_ e: DynamicEntry, _ what: String) throws(FormatError) -> String {
             guard let strings else {
                 throw FormatError(offset: p.offset, field: what, value: hex(e.value), problem: "the dynamic segment has no DT_STRTAB")
             }
@@ -109,7 +109,7 @@ extension ELFFile {
     }
 
     /// The dynamic string table: DT_STRTAB mapped through PT_LOAD, DT_STRSZ bytes long.
-    private func dynamicStrings(_ entries: [DynamicEntry]) throws -> ByteView? {
+    private func dynamicStrings(_ entries: [DynamicEntry]) throws(FormatError) -> ByteView? {
         guard let strtab = entries.first(where: { $0.tag == .strtab }) else { return nil }
         let size = entries.first(where: { $0.tag == .strsz })?.value
         guard let off = fileOffset(ofAddress: strtab.value, count: size ?? 1) else {
@@ -121,7 +121,7 @@ extension ELFFile {
     }
 
     /// True for a static PIE: ET_DYN with an entry point, no PT_INTERP, and no DT_NEEDED.
-    public func isStaticPIE() throws -> Bool {
+    public func isStaticPIE() throws(FormatError) -> Bool {
         guard header.type == .dyn, header.entry != 0, try interpreter() == nil else { return false }
         guard try programHeaders().contains(where: { $0.type == .dynamic }) else { return false }
         return (try dynamic()?.needed.isEmpty) ?? true
@@ -131,7 +131,7 @@ extension ELFFile {
 
     /// The symbol versions required per library, from DT_VERNEED/DT_VERNEEDNUM (falling back to
     /// the .gnu.version_r section when the dynamic segment lacks them).
-    public func versionNeeds() throws -> [VersionNeed] {
+    public func versionNeeds() throws(FormatError) -> [VersionNeed] {
         guard let dyn = try dynamic() else { return [] }
         guard let vn = dyn.entries.first(where: { $0.tag == .verneed }) else { return [] }
         let num = dyn.entries.first(where: { $0.tag == .verneednum })?.value ?? 0

@@ -85,7 +85,7 @@ public final class ELFFile {
 
     /// Parses the identification bytes and the file header. Throws when there is no ELF header
     /// to speak of (short file, bad class or data encoding).
-    public convenience init(_ view: ByteView) throws {
+    public convenience init(_ view: ByteView) throws(FormatError) {
         try self.init(view, assuming: nil)
     }
 
@@ -93,7 +93,7 @@ public final class ELFFile {
     /// the given class and byte order instead of being an error. The Linux kernel does exactly
     /// that: binfmt_elf reads the header in the machine's own layout and checks only e_machine,
     /// so the start verdict needs the header "as the kernel sees it".
-    public init(_ view: ByteView, assuming: (bits: Int, order: ByteOrder)?) throws {
+    public init(_ view: ByteView, assuming: (bits: Int, order: ByteOrder)?) throws(FormatError) {
         self.view = view
         guard view.hasBytes(ELFFile.magic) else {
             throw FormatError(offset: 0, field: "e_ident[EI_MAG0..3]", value: nil, problem: "not an ELF file (no \\x7fELF magic)")
@@ -150,14 +150,14 @@ public final class ELFFile {
             flags: flags, ehsize: ehsize, phentsize: phentsize, phnum: phnum, shentsize: shentsize,
             shnum: shnum, shstrndx: shstrndx)
         header = h
-        programHeaderResult = capture { try ELFFile.readProgramHeaders(view, h) }
+        programHeaderResult = Result { () throws(FormatError) in try ELFFile.readProgramHeaders(view, h) }
     }
 
     public var order: ByteOrder { header.order }
     public var wordSize: Int { header.wordSize }
 
     /// Program headers; throws the error found when the file was opened.
-    public func programHeaders() throws -> [ProgramHeader] { try programHeaderResult.get() }
+    public func programHeaders() throws(FormatError) -> [ProgramHeader] { try programHeaderResult.get() }
 
     /// Byte offsets of header fields, for messages.
     private static func fieldOffset(_ h: ELFHeader, _ name: String) -> UInt64 {
@@ -175,7 +175,7 @@ public final class ELFFile {
     }
 
     /// The real number of program headers, resolving PN_XNUM through section 0's sh_info.
-    private static func programHeaderCount(_ view: ByteView, _ h: ELFHeader) throws -> UInt64 {
+    private static func programHeaderCount(_ view: ByteView, _ h: ELFHeader) throws(FormatError) -> UInt64 {
         if h.phnum != 0xffff { return UInt64(h.phnum) }
         guard h.shoff != 0 else {
             throw FormatError(offset: fieldOffset(h, "e_phnum"), field: "e_phnum", value: "0xffff (PN_XNUM)",
@@ -185,7 +185,7 @@ public final class ELFFile {
         return UInt64(s0.info)
     }
 
-    private static func readProgramHeaders(_ view: ByteView, _ h: ELFHeader) throws -> [ProgramHeader] {
+    private static func readProgramHeaders(_ view: ByteView, _ h: ELFHeader) throws(FormatError) -> [ProgramHeader] {
         let count = try programHeaderCount(view, h)
         if count == 0 { return [] }
         guard Int(h.phentsize) == h.programHeaderSize else {
@@ -225,7 +225,7 @@ public final class ELFFile {
     }
 
     /// Section header 0, which holds the escapes of extended numbering.
-    private static func readSectionZero(_ view: ByteView, _ h: ELFHeader) throws -> SectionHeader {
+    private static func readSectionZero(_ view: ByteView, _ h: ELFHeader) throws(FormatError) -> SectionHeader {
         guard h.shoff != 0 else {
             throw FormatError(offset: fieldOffset(h, "e_shoff"), field: "e_shoff", value: "0",
                               problem: "extended numbering needs section header 0, but there is no section header table")
@@ -237,7 +237,7 @@ public final class ELFFile {
         return try readSectionHeader(view, h, at: h.shoff, index: 0)
     }
 
-    private static func readSectionHeader(_ view: ByteView, _ h: ELFHeader, at: UInt64, index: Int) throws -> SectionHeader {
+    private static func readSectionHeader(_ view: ByteView, _ h: ELFHeader, at: UInt64, index: Int) throws(FormatError) -> SectionHeader {
         let r = try view.record(at, h.sectionHeaderSize, order: h.order, field: "section header \(index)")
         if h.bits == 64 {
             // Elf64_Shdr: name, type (4 each), flags, addr, offset, size (8 each), link, info (4), addralign, entsize (8).
@@ -256,7 +256,7 @@ public final class ELFFile {
 
     /// The real number of section headers and the index of the section name table, resolving
     /// the e_shnum = 0 and SHN_XINDEX escapes through section 0.
-    public func sectionCounts() throws -> (count: UInt64, shstrndx: UInt64) {
+    public func sectionCounts() throws(FormatError) -> (count: UInt64, shstrndx: UInt64) {
         let h = header
         if h.shoff == 0 { return (0, 0) }
         var count = UInt64(h.shnum)
@@ -271,14 +271,14 @@ public final class ELFFile {
 
     /// All section headers with their names. Empty when the file has no section header table
     /// (stripped with `sstrip`, or never had one).
-    public func sections() throws -> [SectionHeader] {
+    public func sections() throws(FormatError) -> [SectionHeader] {
         if let sectionCache { return try sectionCache.get() }
-        let r = capture { try readSections() }
+        let r = Result(catching: readSections)
         sectionCache = r
         return try r.get()
     }
 
-    private func readSections() throws -> [SectionHeader] {
+    private func readSections() throws(FormatError) -> [SectionHeader] {
         let h = header
         let (count, strndx) = try sectionCounts()
         if count == 0 { return [] }
@@ -353,18 +353,18 @@ public final class ELFFile {
     }
 
     /// The first section with this name, or nil.
-    public func section(named name: String) throws -> SectionHeader? {
+    public func section(named name: String) throws(FormatError) -> SectionHeader? {
         try sections().first { $0.name == name }
     }
 
     /// The bytes of a section in the file (empty for SHT_NOBITS).
-    public func data(of s: SectionHeader) throws -> ByteView {
+    public func data(of s: SectionHeader) throws(FormatError) -> ByteView {
         if !s.hasFileBytes { return try view.slice(0, 0, field: "") }
         return try view.slice(s.offset, s.size, field: "section \(s.index) \(s.name.isEmpty ? "" : "(\(s.name))")".trimmingSpaces)
     }
 
     /// The bytes of a segment in the file (`p_filesz` bytes at `p_offset`).
-    public func data(of p: ProgramHeader) throws -> ByteView {
+    public func data(of p: ProgramHeader) throws(FormatError) -> ByteView {
         try view.slice(p.offset, p.filesz, field: "\(p.type) segment (program header at \(hex(p.headerOffset)))")
     }
 
@@ -383,7 +383,7 @@ public final class ELFFile {
     }
 
     /// `count` bytes at a virtual address, resolved through PT_LOAD.
-    public func read(address: UInt64, count: UInt64, field: @autoclosure () -> String) throws -> ByteView {
+    public func read(address: UInt64, count: UInt64, field: @autoclosure () -> String) throws(FormatError) -> ByteView {
         try addressMap.read(address: address, count: count, field: field())
     }
 }
@@ -393,16 +393,5 @@ extension String {
         var s = Substring(self)
         while s.last == " " { s = s.dropLast() }
         return String(s)
-    }
-}
-
-/// Runs `body`, keeping a `FormatError` as the failure (every parsing error is one).
-public func capture<T>(_ body: () throws -> T) -> Result<T, FormatError> {
-    do {
-        return .success(try body())
-    } catch let e as FormatError {
-        return .failure(e)
-    } catch {
-        return .failure(FormatError(offset: 0, field: "file", value: nil, problem: "\(error)"))
     }
 }

@@ -8,14 +8,14 @@ extension ELFFile {
     // MARK: - Notes
 
     /// The notes of every PT_NOTE segment (or, without program headers, every SHT_NOTE section).
-    public func notes() throws -> [Note] {
+    public func notes() throws(FormatError) -> [Note] {
         if let notesCache { return try notesCache.get() }
-        let r = capture { try readNotes() }
+        let r = Result(catching: readNotes)
         notesCache = r
         return try r.get()
     }
 
-    private func readNotes() throws -> [Note] {
+    private func readNotes() throws(FormatError) -> [Note] {
         var regions: [(ByteView, UInt64)] = []
         for p in try programHeaders() where p.type == .note {
             regions.append((try data(of: p), p.align == 8 ? 8 : 4))
@@ -32,12 +32,12 @@ extension ELFFile {
 
     /// The notes of one section, whatever its type (a note that is not in a PT_NOTE segment
     /// is found this way), aligned to 8 bytes when its sh_addralign is 8 and to 4 otherwise.
-    public func notes(in s: SectionHeader) throws -> [Note] {
+    public func notes(in s: SectionHeader) throws(FormatError) -> [Note] {
         try notes(in: try data(of: s), align: s.addralign == 8 ? 8 : 4)
     }
 
     /// The notes of one note region (a PT_NOTE segment or an SHT_NOTE section).
-    private func notes(in region: ByteView, align: UInt64) throws -> [Note] {
+    private func notes(in region: ByteView, align: UInt64) throws(FormatError) -> [Note] {
         var out: [Note] = []
         var off: UInt64 = 0
         while off + 12 <= UInt64(region.count) {
@@ -58,7 +58,7 @@ extension ELFFile {
     private func alignUp(_ v: UInt64, _ a: UInt64) -> UInt64 { (v &+ a &- 1) / a * a }
 
     /// The GNU build ID (NT_GNU_BUILD_ID) as lowercase hex.
-    public func gnuBuildID() throws -> String? {
+    public func gnuBuildID() throws(FormatError) -> String? {
         guard let n = try notes().first(where: { $0.name == "GNU" && $0.type == 3 }) else { return nil }
         return n.desc.withUnsafeBytes { String.lowercaseHex($0) }
     }

@@ -13,7 +13,7 @@ extension ELFFile {
     // MARK: - Symbols
 
     /// The symbols of a SHT_SYMTAB or SHT_DYNSYM section, names resolved through its sh_link.
-    public func symbols(in s: SectionHeader) throws -> [Symbol] {
+    public func symbols(in s: SectionHeader) throws(FormatError) -> [Symbol] {
         let entsize = UInt64(wordSize == 8 ? 24 : 16)
         let bytes = try data(of: s)
         let secs = try sections()

@@ -11,7 +11,7 @@ public struct SizeBreakdown: Hashable, Sendable {
 
     /// Classifies the sections of `elf`. Throws when a section it counts extends past the end
     /// of the file.
-    public init(_ elf: ELFFile) throws {
+    public init(_ elf: ELFFile) throws(FormatError) {
         let view = elf.view
         for s in try elf.sections() where s.hasFileBytes {
             let debug = s.name.hasASCIIPrefix(".debug_") || s.name.hasASCIIPrefix(".zdebug_")
