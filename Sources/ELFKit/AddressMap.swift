@@ -48,7 +48,7 @@ public struct AddressMap: @unchecked Sendable {
     }
 
     /// Exactly `count` bytes at `addr`.
-    public func read(address addr: UInt64, count: UInt64, field: @autoclosure () -> String) throws -> ByteView {
+    public func read(address addr: UInt64, count: UInt64, field: @autoclosure () -> String) throws(FormatError) -> ByteView {
         guard let off = fileOffset(ofAddress: addr, count: count) else {
             throw FormatError(offset: 0, field: field(), value: hex(addr),
                               problem: "address (\(count) bytes) is not backed by the file in any segment")

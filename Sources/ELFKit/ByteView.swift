@@ -83,7 +83,7 @@ public struct ByteView: @unchecked Sendable {
     /// Every read goes through here: the check is kept small enough to inline, the message
     /// is built out of line.
     @inlinable @inline(__always)
-    public func range(_ offset: UInt64, _ count: UInt64, field: @autoclosure () -> String) throws -> Range<Int> {
+    public func range(_ offset: UInt64, _ count: UInt64, field: @autoclosure () -> String) throws(FormatError) -> Range<Int> {
         let (end, overflow) = offset.addingReportingOverflow(count)
         guard !overflow, end <= UInt64(base.count) else { throw pastEnd(offset, count, field()) }
         return Int(offset)..<Int(end)
@@ -98,7 +98,7 @@ public struct ByteView: @unchecked Sendable {
     /// A fixed-size record (a section or program header) checked once: its fields are then
     /// plain loads at constant offsets.
     @inlinable
-    public func record(_ offset: UInt64, _ count: Int, order: ByteOrder, field: @autoclosure () -> String) throws -> Record {
+    public func record(_ offset: UInt64, _ count: Int, order: ByteOrder, field: @autoclosure () -> String) throws(FormatError) -> Record {
         let r = try range(offset, UInt64(count), field: field())
         return Record(bytes: UnsafeRawBufferPointer(rebasing: base[r]), order: order)
     }
@@ -111,27 +111,27 @@ public struct ByteView: @unchecked Sendable {
     }
 
     @inlinable
-    public func u8(_ offset: UInt64, field: @autoclosure () -> String) throws -> UInt8 {
+    public func u8(_ offset: UInt64, field: @autoclosure () -> String) throws(FormatError) -> UInt8 {
         let r = try range(offset, 1, field: field())
         return base[r.lowerBound]
     }
 
     @inlinable
-    public func u16(_ offset: UInt64, _ order: ByteOrder, field: @autoclosure () -> String) throws -> UInt16 {
+    public func u16(_ offset: UInt64, _ order: ByteOrder, field: @autoclosure () -> String) throws(FormatError) -> UInt16 {
         let r = try range(offset, 2, field: field())
         let v = base.loadUnaligned(fromByteOffset: r.lowerBound, as: UInt16.self)
         return order == .little ? UInt16(littleEndian: v) : UInt16(bigEndian: v)
     }
 
     @inlinable
-    public func u32(_ offset: UInt64, _ order: ByteOrder, field: @autoclosure () -> String) throws -> UInt32 {
+    public func u32(_ offset: UInt64, _ order: ByteOrder, field: @autoclosure () -> String) throws(FormatError) -> UInt32 {
         let r = try range(offset, 4, field: field())
         let v = base.loadUnaligned(fromByteOffset: r.lowerBound, as: UInt32.self)
         return order == .little ? UInt32(littleEndian: v) : UInt32(bigEndian: v)
     }
 
     @inlinable
-    public func u64(_ offset: UInt64, _ order: ByteOrder, field: @autoclosure () -> String) throws -> UInt64 {
+    public func u64(_ offset: UInt64, _ order: ByteOrder, field: @autoclosure () -> String) throws(FormatError) -> UInt64 {
         let r = try range(offset, 8, field: field())
         let v = base.loadUnaligned(fromByteOffset: r.lowerBound, as: UInt64.self)
         return order == .little ? UInt64(littleEndian: v) : UInt64(bigEndian: v)
@@ -139,20 +139,20 @@ public struct ByteView: @unchecked Sendable {
 
     /// A pointer-sized word (4 or 8 bytes), widened to UInt64.
     @inlinable
-    public func word(_ offset: UInt64, size: Int, _ order: ByteOrder, field: @autoclosure () -> String) throws -> UInt64 {
+    public func word(_ offset: UInt64, size: Int, _ order: ByteOrder, field: @autoclosure () -> String) throws(FormatError) -> UInt64 {
         size == 8 ? try u64(offset, order, field: field()) : UInt64(try u32(offset, order, field: field()))
     }
 
     /// A sub-window of `count` bytes at `offset`, without copying.
     @inlinable
-    public func slice(_ offset: UInt64, _ count: UInt64, field: @autoclosure () -> String) throws -> ByteView {
+    public func slice(_ offset: UInt64, _ count: UInt64, field: @autoclosure () -> String) throws(FormatError) -> ByteView {
         let r = try range(offset, count, field: field())
         return ByteView(UnsafeRawBufferPointer(rebasing: base[r]), fileOffset: fileOffset &+ offset, owner: owner)
     }
 
     /// The bytes from `offset` to the end of the window (empty when `offset` is at the end).
     @inlinable
-    public func suffix(from offset: UInt64, field: @autoclosure () -> String) throws -> ByteView {
+    public func suffix(from offset: UInt64, field: @autoclosure () -> String) throws(FormatError) -> ByteView {
         guard offset <= UInt64(count) else {
             throw FormatError(offset: fileOffset &+ offset, field: field(), value: hex(offset),
                               problem: "offset lies past end of \(fileOffset == 0 ? "file" : "region") (size \(count))")
@@ -162,7 +162,7 @@ public struct ByteView: @unchecked Sendable {
 
     /// A NUL-terminated string at `offset`. The NUL must lie inside the window and within
     /// `maxLength` bytes; the bytes are decoded as UTF-8 with invalid sequences repaired.
-    public func cString(_ offset: UInt64, field: @autoclosure () -> String, maxLength: Int = 1 << 16) throws -> String {
+    public func cString(_ offset: UInt64, field: @autoclosure () -> String, maxLength: Int = 1 << 16) throws(FormatError) -> String {
         guard offset < UInt64(count) else {
             throw FormatError(offset: fileOffset &+ offset, field: field(), value: hex(offset),
                               problem: "string offset lies past end of \(fileOffset == 0 ? "file" : "table") (size \(count))")
@@ -284,24 +284,24 @@ public struct ByteCursor {
     }
 
     @inlinable
-    public mutating func u8(_ field: @autoclosure () -> String) throws -> UInt8 {
+    public mutating func u8(_ field: @autoclosure () -> String) throws(FormatError) -> UInt8 {
         let v = try view.u8(offset, field: field()); offset += 1; return v
     }
     @inlinable
-    public mutating func u16(_ field: @autoclosure () -> String) throws -> UInt16 {
+    public mutating func u16(_ field: @autoclosure () -> String) throws(FormatError) -> UInt16 {
         let v = try view.u16(offset, order, field: field()); offset += 2; return v
     }
     @inlinable
-    public mutating func u32(_ field: @autoclosure () -> String) throws -> UInt32 {
+    public mutating func u32(_ field: @autoclosure () -> String) throws(FormatError) -> UInt32 {
         let v = try view.u32(offset, order, field: field()); offset += 4; return v
     }
     @inlinable
-    public mutating func u64(_ field: @autoclosure () -> String) throws -> UInt64 {
+    public mutating func u64(_ field: @autoclosure () -> String) throws(FormatError) -> UInt64 {
         let v = try view.u64(offset, order, field: field()); offset += 8; return v
     }
     /// A 4- or 8-byte word widened to UInt64.
     @inlinable
-    public mutating func word(_ size: Int, _ field: @autoclosure () -> String) throws -> UInt64 {
+    public mutating func word(_ size: Int, _ field: @autoclosure () -> String) throws(FormatError) -> UInt64 {
         size == 8 ? try u64(field()) : UInt64(try u32(field()))
     }
     @inlinable

@@ -65,54 +65,6 @@ public struct SectionHeader: Hashable, Sendable {
     public var hasFileBytes: Bool { type != .nobits && type != .null }
 }
 
-public struct DynamicEntry: Hashable, Sendable {
-    public var tag: DynamicTag
-    public var value: UInt64
-    /// File offset of the entry's d_val/d_ptr field, for messages.
-    public var valueOffset: UInt64 = 0
-
-    public init(tag: DynamicTag, value: UInt64, valueOffset: UInt64 = 0) {
-        self.tag = tag
-        self.value = value
-        self.valueOffset = valueOffset
-    }
-}
-
-/// What the dynamic segment says, with strings resolved through DT_STRTAB.
-public struct DynamicInfo: Hashable, Sendable {
-    /// Entries up to and including the first DT_NULL.
-    public var entries: [DynamicEntry] = []
-    public var needed: [String] = []
-    public var soname: String?
-    public var rpath: [String] = []
-    public var runpath: [String] = []
-    public var flags1: DynamicFlags1 = []
-}
-
-public struct Symbol: Hashable, Sendable {
-    public var name: String
-    public var value: UInt64
-    public var size: UInt64
-    public var info: UInt8
-    public var other: UInt8
-    public var shndx: UInt16
-    public var type: UInt8 { info & 0xf }
-    public var binding: UInt8 { info >> 4 }
-}
-
-/// One file's entry in the version-needs table (.gnu.version_r): the library and the symbol
-/// versions required from it, e.g. libc.so.6 → [GLIBC_2.2.5, GLIBC_2.34].
-public struct VersionNeed: Hashable, Sendable {
-    public var file: String
-    public var versions: [String]
-}
-
-public struct Note: Sendable {
-    public var name: String
-    public var type: UInt32
-    public var desc: ByteView
-}
-
 /// A parsed ELF file over a mapped (or copied) byte view. The header is parsed when the file is
 /// opened; program headers too (the kernel's view); everything else on demand, each table at
 /// most once. Problems are `FormatError`s carrying the byte offset.
@@ -123,16 +75,17 @@ public final class ELFFile {
     public let programHeaderResult: Result<[ProgramHeader], FormatError>
 
     private var sectionCache: Result<[SectionHeader], FormatError>?
-    private var notesCache: Result<[Note], FormatError>?
-    private var dynamicCache: Result<DynamicInfo?, FormatError>?
-    private var interpreterCache: Result<String?, FormatError>?
+    // Filled by the readers in ELFNotes.swift and ELFDynamic.swift (extensions cannot store).
+    var notesCache: Result<[Note], FormatError>?
+    var dynamicCache: Result<DynamicInfo?, FormatError>?
+    var interpreterCache: Result<String?, FormatError>?
 
     /// The four identification bytes `\x7fELF`.
     public static let magic: [UInt8] = [0x7f, 0x45, 0x4c, 0x46]
 
     /// Parses the identification bytes and the file header. Throws when there is no ELF header
     /// to speak of (short file, bad class or data encoding).
-    public convenience init(_ view: ByteView) throws {
+    public convenience init(_ view: ByteView) throws(FormatError) {
         try self.init(view, assuming: nil)
     }
 
@@ -140,7 +93,7 @@ public final class ELFFile {
     /// the given class and byte order instead of being an error. The Linux kernel does exactly
     /// that: binfmt_elf reads the header in the machine's own layout and checks only e_machine,
     /// so the start verdict needs the header "as the kernel sees it".
-    public init(_ view: ByteView, assuming: (bits: Int, order: ByteOrder)?) throws {
+    public init(_ view: ByteView, assuming: (bits: Int, order: ByteOrder)?) throws(FormatError) {
         self.view = view
         guard view.hasBytes(ELFFile.magic) else {
             throw FormatError(offset: 0, field: "e_ident[EI_MAG0..3]", value: nil, problem: "not an ELF file (no \\x7fELF magic)")
@@ -197,14 +150,14 @@ public final class ELFFile {
             flags: flags, ehsize: ehsize, phentsize: phentsize, phnum: phnum, shentsize: shentsize,
             shnum: shnum, shstrndx: shstrndx)
         header = h
-        programHeaderResult = capture { try ELFFile.readProgramHeaders(view, h) }
+        programHeaderResult = Result { () throws(FormatError) in try ELFFile.readProgramHeaders(view, h) }
     }
 
     public var order: ByteOrder { header.order }
     public var wordSize: Int { header.wordSize }
 
     /// Program headers; throws the error found when the file was opened.
-    public func programHeaders() throws -> [ProgramHeader] { try programHeaderResult.get() }
+    public func programHeaders() throws(FormatError) -> [ProgramHeader] { try programHeaderResult.get() }
 
     /// Byte offsets of header fields, for messages.
     private static func fieldOffset(_ h: ELFHeader, _ name: String) -> UInt64 {
@@ -222,7 +175,7 @@ public final class ELFFile {
     }
 
     /// The real number of program headers, resolving PN_XNUM through section 0's sh_info.
-    private static func programHeaderCount(_ view: ByteView, _ h: ELFHeader) throws -> UInt64 {
+    private static func programHeaderCount(_ view: ByteView, _ h: ELFHeader) throws(FormatError) -> UInt64 {
         if h.phnum != 0xffff { return UInt64(h.phnum) }
         guard h.shoff != 0 else {
             throw FormatError(offset: fieldOffset(h, "e_phnum"), field: "e_phnum", value: "0xffff (PN_XNUM)",
@@ -232,7 +185,7 @@ public final class ELFFile {
         return UInt64(s0.info)
     }
 
-    private static func readProgramHeaders(_ view: ByteView, _ h: ELFHeader) throws -> [ProgramHeader] {
+    private static func readProgramHeaders(_ view: ByteView, _ h: ELFHeader) throws(FormatError) -> [ProgramHeader] {
         let count = try programHeaderCount(view, h)
         if count == 0 { return [] }
         guard Int(h.phentsize) == h.programHeaderSize else {
@@ -272,7 +225,7 @@ public final class ELFFile {
     }
 
     /// Section header 0, which holds the escapes of extended numbering.
-    private static func readSectionZero(_ view: ByteView, _ h: ELFHeader) throws -> SectionHeader {
+    private static func readSectionZero(_ view: ByteView, _ h: ELFHeader) throws(FormatError) -> SectionHeader {
         guard h.shoff != 0 else {
             throw FormatError(offset: fieldOffset(h, "e_shoff"), field: "e_shoff", value: "0",
                               problem: "extended numbering needs section header 0, but there is no section header table")
@@ -284,7 +237,7 @@ public final class ELFFile {
         return try readSectionHeader(view, h, at: h.shoff, index: 0)
     }
 
-    private static func readSectionHeader(_ view: ByteView, _ h: ELFHeader, at: UInt64, index: Int) throws -> SectionHeader {
+    private static func readSectionHeader(_ view: ByteView, _ h: ELFHeader, at: UInt64, index: Int) throws(FormatError) -> SectionHeader {
         let r = try view.record(at, h.sectionHeaderSize, order: h.order, field: "section header \(index)")
         if h.bits == 64 {
             // Elf64_Shdr: name, type (4 each), flags, addr, offset, size (8 each), link, info (4), addralign, entsize (8).
@@ -303,7 +256,7 @@ public final class ELFFile {
 
     /// The real number of section headers and the index of the section name table, resolving
     /// the e_shnum = 0 and SHN_XINDEX escapes through section 0.
-    public func sectionCounts() throws -> (count: UInt64, shstrndx: UInt64) {
+    public func sectionCounts() throws(FormatError) -> (count: UInt64, shstrndx: UInt64) {
         let h = header
         if h.shoff == 0 { return (0, 0) }
         var count = UInt64(h.shnum)
@@ -318,14 +271,14 @@ public final class ELFFile {
 
     /// All section headers with their names. Empty when the file has no section header table
     /// (stripped with `sstrip`, or never had one).
-    public func sections() throws -> [SectionHeader] {
+    public func sections() throws(FormatError) -> [SectionHeader] {
         if let sectionCache { return try sectionCache.get() }
-        let r = capture { try readSections() }
+        let r = Result(catching: readSections)
         sectionCache = r
         return try r.get()
     }
 
-    private func readSections() throws -> [SectionHeader] {
+    private func readSections() throws(FormatError) -> [SectionHeader] {
         let h = header
         let (count, strndx) = try sectionCounts()
         if count == 0 { return [] }
@@ -400,18 +353,18 @@ public final class ELFFile {
     }
 
     /// The first section with this name, or nil.
-    public func section(named name: String) throws -> SectionHeader? {
+    public func section(named name: String) throws(FormatError) -> SectionHeader? {
         try sections().first { $0.name == name }
     }
 
     /// The bytes of a section in the file (empty for SHT_NOBITS).
-    public func data(of s: SectionHeader) throws -> ByteView {
+    public func data(of s: SectionHeader) throws(FormatError) -> ByteView {
         if !s.hasFileBytes { return try view.slice(0, 0, field: "") }
         return try view.slice(s.offset, s.size, field: "section \(s.index) \(s.name.isEmpty ? "" : "(\(s.name))")".trimmingSpaces)
     }
 
     /// The bytes of a segment in the file (`p_filesz` bytes at `p_offset`).
-    public func data(of p: ProgramHeader) throws -> ByteView {
+    public func data(of p: ProgramHeader) throws(FormatError) -> ByteView {
         try view.slice(p.offset, p.filesz, field: "\(p.type) segment (program header at \(hex(p.headerOffset)))")
     }
 
@@ -430,281 +383,8 @@ public final class ELFFile {
     }
 
     /// `count` bytes at a virtual address, resolved through PT_LOAD.
-    public func read(address: UInt64, count: UInt64, field: @autoclosure () -> String) throws -> ByteView {
+    public func read(address: UInt64, count: UInt64, field: @autoclosure () -> String) throws(FormatError) -> ByteView {
         try addressMap.read(address: address, count: count, field: field())
-    }
-
-    // MARK: - Interpreter and dynamic segment
-
-    /// The PT_INTERP path, or nil when the file has none. Throws when the segment lies outside
-    /// the file or its string is not NUL-terminated.
-    public func interpreter() throws -> String? {
-        if let interpreterCache { return try interpreterCache.get() }
-        let r = capture { try readInterpreter() }
-        interpreterCache = r
-        return try r.get()
-    }
-
-    private func readInterpreter() throws -> String? {
-        guard let p = try programHeaders().first(where: { $0.type == .interp }) else { return nil }
-        guard view.contains(p.offset, p.filesz) else {
-            throw FormatError(offset: p.headerOffset &+ UInt64(wordSize == 8 ? 32 : 16), field: "p_filesz of PT_INTERP", value: hex(p.filesz),
-                              problem: "the interpreter path at \(hex(p.offset)) would run past end of file (size \(view.count))")
-        }
-        let bytes = try view.slice(p.offset, p.filesz, field: "PT_INTERP segment (program header at \(hex(p.headerOffset)))")
-        guard p.filesz > 0, let last = bytes[safe: bytes.count - 1], last == 0 else {
-            throw FormatError(offset: p.offset &+ p.filesz &- 1, field: "PT_INTERP path", value: nil,
-                              problem: "interpreter path at \(hex(p.offset)) is not NUL-terminated within p_filesz (\(p.filesz))")
-        }
-        return try bytes.cString(0, field: "PT_INTERP path")
-    }
-
-    /// The dynamic segment, found from PT_DYNAMIC (so it works with section headers stripped),
-    /// with DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH resolved through DT_STRTAB. Nil for a
-    /// file without PT_DYNAMIC.
-    public func dynamic() throws -> DynamicInfo? {
-        if let dynamicCache { return try dynamicCache.get() }
-        let r = capture { try readDynamic() }
-        dynamicCache = r
-        return try r.get()
-    }
-
-    private func readDynamic() throws -> DynamicInfo? {
-        guard let p = try programHeaders().first(where: { $0.type == .dynamic }) else { return nil }
-        let seg = try data(of: p)
-        let entsize = UInt64(2 * wordSize)
-        var info = DynamicInfo()
-        var offset: UInt64 = 0
-        var terminated = false
-        while offset + entsize <= UInt64(seg.count) {
-            let tagRaw = try seg.word(offset, size: wordSize, order, field: "d_tag")
-            let value = try seg.word(offset + UInt64(wordSize), size: wordSize, order, field: "d_val")
-            let tag = DynamicTag(rawValue: wordSize == 8 ? Int64(bitPattern: tagRaw) : Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: tagRaw))))
-            info.entries.append(DynamicEntry(tag: tag, value: value, valueOffset: p.offset &+ offset &+ UInt64(wordSize)))
-            offset += entsize
-            if tag == .null { terminated = true; break }
-        }
-        guard terminated else {
-            throw FormatError(offset: p.offset &+ p.filesz, field: "PT_DYNAMIC", value: nil,
-                              problem: "dynamic segment at \(hex(p.offset)) (\(p.filesz) bytes) ends without a DT_NULL terminator")
-        }
-        let strings: ByteView? = try dynamicStrings(info.entries)
-        func str(_ e: DynamicEntry, _ what: String) throws -> String {
-            guard let strings else {
-                throw FormatError(offset: p.offset, field: what, value: hex(e.value), problem: "the dynamic segment has no DT_STRTAB")
-            }
-            guard e.value < UInt64(strings.count) else {
-                throw FormatError(offset: e.valueOffset, field: what, value: hex(e.value),
-                                  problem: "string offset lies past the end of the dynamic string table (DT_STRSZ \(strings.count))")
-            }
-            return try strings.cString(e.value, field: "\(what) string (DT_STRTAB+\(hex(e.value)))")
-        }
-        for e in info.entries {
-            switch e.tag {
-            case .needed: info.needed.append(try str(e, "DT_NEEDED"))
-            case .soname: info.soname = try str(e, "DT_SONAME")
-            case .rpath: info.rpath += try str(e, "DT_RPATH").split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-            case .runpath: info.runpath += try str(e, "DT_RUNPATH").split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-            case .flags1: info.flags1 = DynamicFlags1(rawValue: e.value)
-            default: break
-            }
-        }
-        return info
-    }
-
-    /// The dynamic string table: DT_STRTAB mapped through PT_LOAD, DT_STRSZ bytes long.
-    private func dynamicStrings(_ entries: [DynamicEntry]) throws -> ByteView? {
-        guard let strtab = entries.first(where: { $0.tag == .strtab }) else { return nil }
-        let size = entries.first(where: { $0.tag == .strsz })?.value
-        guard let off = fileOffset(ofAddress: strtab.value, count: size ?? 1) else {
-            throw FormatError(offset: strtab.valueOffset, field: "DT_STRTAB", value: hex(strtab.value),
-                              problem: "string table address\(size.map { " (DT_STRSZ \($0))" } ?? "") is not backed by the file in any PT_LOAD segment")
-        }
-        if let size { return try view.slice(off, size, field: "DT_STRTAB") }
-        return try view.suffix(from: off, field: "DT_STRTAB")
-    }
-
-    /// True for a static PIE: ET_DYN with an entry point, no PT_INTERP, and no DT_NEEDED.
-    public func isStaticPIE() throws -> Bool {
-        guard header.type == .dyn, header.entry != 0, try interpreter() == nil else { return false }
-        guard try programHeaders().contains(where: { $0.type == .dynamic }) else { return false }
-        return (try dynamic()?.needed.isEmpty) ?? true
-    }
-
-    // MARK: - Symbol versions
-
-    /// The symbol versions required per library, from DT_VERNEED/DT_VERNEEDNUM (falling back to
-    /// the .gnu.version_r section when the dynamic segment lacks them).
-    public func versionNeeds() throws -> [VersionNeed] {
-        guard let dyn = try dynamic() else { return [] }
-        guard let vn = dyn.entries.first(where: { $0.tag == .verneed }) else { return [] }
-        let num = dyn.entries.first(where: { $0.tag == .verneednum })?.value ?? 0
-        guard let strings = try dynamicStrings(dyn.entries) else { return [] }
-        guard let start = fileOffset(ofAddress: vn.value, count: 16) else {
-            throw FormatError(offset: 0, field: "DT_VERNEED", value: hex(vn.value),
-                              problem: "version-needs table is not backed by the file in any PT_LOAD segment")
-        }
-        var out: [VersionNeed] = []
-        var at = start
-        // Every entry is at least 16 bytes, so no honest table has more entries than the file
-        // has 16-byte blocks: the loop bound comes from the file size, not from its counts.
-        var budget = view.count / 16
-        var i: UInt64 = 0
-        while i < num, budget > 0 {
-            budget -= 1
-            var c = ByteCursor(view, at: at, order: order)
-            _ = try c.u16("vn_version")
-            let cnt = try c.u16("vn_cnt")
-            let file = try c.u32("vn_file"), aux = try c.u32("vn_aux"), next = try c.u32("vn_next")
-            var need = VersionNeed(file: try strings.cString(UInt64(file), field: "vn_file string"), versions: [])
-            var a = at &+ UInt64(aux)
-            var j: UInt16 = 0
-            while j < cnt, budget > 0 {
-                budget -= 1
-                var ac = ByteCursor(view, at: a, order: order)
-                _ = try ac.u32("vna_hash"); _ = try ac.u16("vna_flags"); _ = try ac.u16("vna_other")
-                let name = try ac.u32("vna_name"), anext = try ac.u32("vna_next")
-                need.versions.append(try strings.cString(UInt64(name), field: "vna_name string"))
-                if anext == 0 { break }
-                a = a &+ UInt64(anext)
-                j += 1
-            }
-            out.append(need)
-            if next == 0 { break }
-            at = at &+ UInt64(next)
-            i += 1
-        }
-        return out
-    }
-
-    // MARK: - Symbols
-
-    /// The symbols of a SHT_SYMTAB or SHT_DYNSYM section, names resolved through its sh_link.
-    public func symbols(in s: SectionHeader) throws -> [Symbol] {
-        let entsize = UInt64(wordSize == 8 ? 24 : 16)
-        let bytes = try data(of: s)
-        let secs = try sections()
-        guard Int(s.link) < secs.count else {
-            throw FormatError(offset: s.headerOffset, field: "sh_link of \(s.name)", value: String(s.link),
-                              problem: "string table index is out of range (\(secs.count) sections)")
-        }
-        let names = try data(of: secs[Int(s.link)])
-        var out: [Symbol] = []
-        var off: UInt64 = 0
-        while off + entsize <= UInt64(bytes.count) {
-            var c = ByteCursor(bytes, at: off, order: order)
-            let sym: Symbol
-            if wordSize == 8 {
-                let name = try c.u32("st_name"), info = try c.u8("st_info"), other = try c.u8("st_other"), shndx = try c.u16("st_shndx")
-                let value = try c.u64("st_value"), size = try c.u64("st_size")
-                sym = Symbol(name: try names.cString(UInt64(name), field: "st_name"), value: value, size: size, info: info, other: other, shndx: shndx)
-            } else {
-                let name = try c.u32("st_name"), value = UInt64(try c.u32("st_value")), size = UInt64(try c.u32("st_size"))
-                let info = try c.u8("st_info"), other = try c.u8("st_other"), shndx = try c.u16("st_shndx")
-                sym = Symbol(name: try names.cString(UInt64(name), field: "st_name"), value: value, size: size, info: info, other: other, shndx: shndx)
-            }
-            out.append(sym)
-            off += entsize
-        }
-        return out
-    }
-
-    /// The number of entries in a symbol table section, without reading them.
-    public func symbolCount(in s: SectionHeader) -> Int {
-        let entsize = UInt64(wordSize == 8 ? 24 : 16)
-        return s.hasFileBytes ? Int(s.size / entsize) : 0
-    }
-
-    // MARK: - Notes
-
-    /// The notes of every PT_NOTE segment (or, without program headers, every SHT_NOTE section).
-    public func notes() throws -> [Note] {
-        if let notesCache { return try notesCache.get() }
-        let r = capture { try readNotes() }
-        notesCache = r
-        return try r.get()
-    }
-
-    private func readNotes() throws -> [Note] {
-        var regions: [(ByteView, UInt64)] = []
-        for p in try programHeaders() where p.type == .note {
-            regions.append((try data(of: p), p.align == 8 ? 8 : 4))
-        }
-        if regions.isEmpty {
-            for s in (try? sections()) ?? [] where s.type == .note {
-                regions.append((try data(of: s), s.addralign == 8 ? 8 : 4))
-            }
-        }
-        var out: [Note] = []
-        for (region, align) in regions { out += try notes(in: region, align: align) }
-        return out
-    }
-
-    /// The notes of one note region (a PT_NOTE segment or an SHT_NOTE section).
-    private func notes(in region: ByteView, align: UInt64) throws -> [Note] {
-        var out: [Note] = []
-        var off: UInt64 = 0
-        while off + 12 <= UInt64(region.count) {
-            var c = ByteCursor(region, at: off, order: order)
-            let namesz = UInt64(try c.u32("n_namesz")), descsz = UInt64(try c.u32("n_descsz")), type = try c.u32("n_type")
-            let nameBytes = try region.slice(off + 12, namesz, field: "note name")
-            let name = String(decoding: nameBytes.bytes.prefix { $0 != 0 }, as: UTF8.self)
-            // gABI: the descriptor and the next note start at the next `align` boundary
-            // from the note's start (binutils' readelf computes the same).
-            let descOff = off + alignUp(12 + namesz, align)
-            let desc = try region.slice(descOff, descsz, field: "note descriptor")
-            out.append(Note(name: name, type: type, desc: desc))
-            off = alignUp(descOff + descsz, align)
-        }
-        return out
-    }
-
-    private func alignUp(_ v: UInt64, _ a: UInt64) -> UInt64 { (v &+ a &- 1) / a * a }
-
-    /// The GNU build ID (NT_GNU_BUILD_ID) as lowercase hex.
-    public func gnuBuildID() throws -> String? {
-        guard let n = try notes().first(where: { $0.name == "GNU" && $0.type == 3 }) else { return nil }
-        return n.desc.withUnsafeBytes { String.lowercaseHex($0) }
-    }
-
-    /// The Go build ID note (name "Go", type 4) as a string, from the PT_NOTE segments or,
-    /// when they do not carry it, the `.note.go.buildid` section.
-    public func goBuildID() throws -> String? {
-        if let n = try notes().first(where: { $0.name == "Go" && $0.type == 4 }) { return n.desc.string }
-        guard let s = try? section(named: ".note.go.buildid"), s.hasFileBytes else { return nil }
-        let n = try notes(in: try data(of: s), align: s.addralign == 8 ? 8 : 4).first { $0.name == "Go" && $0.type == 4 }
-        return n?.desc.string
-    }
-
-    // MARK: - Sizes
-
-    /// Bytes of debug sections (.debug_*, .zdebug_*, compressed or not) and of .symtab/.strtab.
-    public struct SizeBreakdown: Hashable, Sendable {
-        public var debugBytes: UInt64 = 0
-        public var debugSections: [String] = []
-        public var compressedDebug = false
-        public var symtabBytes: UInt64 = 0
-    }
-
-    public func sizeBreakdown() throws -> SizeBreakdown {
-        var b = SizeBreakdown()
-        for s in try sections() where s.hasFileBytes {
-            let debug = s.name.hasASCIIPrefix(".debug_") || s.name.hasASCIIPrefix(".zdebug_")
-            let symtab = !debug && (s.name == ".symtab" || s.name == ".strtab" || s.type == .symtab)
-            guard debug || symtab else { continue }
-            guard view.contains(s.offset, s.size) else {
-                throw FormatError(offset: s.headerOffset, field: "section \(s.index) (\(s.name))", value: "\(s.size) bytes at \(hex(s.offset))",
-                                  problem: "extends past end of file (size \(view.count))")
-            }
-            if debug {
-                b.debugBytes &+= s.size
-                b.debugSections.append(s.name)
-                if s.name.hasASCIIPrefix(".zdebug_") || s.flags.contains(.compressed) { b.compressedDebug = true }
-            } else {
-                b.symtabBytes &+= s.size
-            }
-        }
-        return b
     }
 }
 
@@ -713,16 +393,5 @@ extension String {
         var s = Substring(self)
         while s.last == " " { s = s.dropLast() }
         return String(s)
-    }
-}
-
-/// Runs `body`, keeping a `FormatError` as the failure (every parsing error is one).
-public func capture<T>(_ body: () throws -> T) -> Result<T, FormatError> {
-    do {
-        return .success(try body())
-    } catch let e as FormatError {
-        return .failure(e)
-    } catch {
-        return .failure(FormatError(offset: 0, field: "file", value: nil, problem: "\(error)"))
     }
 }

@@ -41,7 +41,7 @@ public enum GoBuildInfoReader {
     /// Decodes the blob at `offset` of `region` (virtual address `address`): the version and
     /// the modinfo, either inline (Go ≥1.18, flag bit 1) or through two pointers to Go string
     /// headers resolved in `space`.
-    public static func parse(region: ByteView, offset: Int, address: UInt64, space: AddressMap, label: String = ".go.buildinfo") throws -> GoBuildInfo {
+    public static func parse(region: ByteView, offset: Int, address: UInt64, space: AddressMap, label: String = ".go.buildinfo") throws(FormatError) -> GoBuildInfo {
         let hdr = try region.slice(UInt64(offset), UInt64(headerSize), field: "\(label) header")
         let ptrSize = Int(try hdr.u8(14, field: "\(label) pointer size"))
         let flags = try hdr.u8(15, field: "\(label) flags")
@@ -50,7 +50,12 @@ public enum GoBuildInfoReader {
         let modinfo: ByteView
         if flags & 2 != 0 {
             let after = UInt64(offset + headerSize)
-            let tail = try space.tail(at: address &+ UInt64(headerSize)) ?? region.suffix(from: after, field: label)
+            // Not `??`, whose autoclosure would rethrow the error untyped.
+            let tail = if let t = space.tail(at: address &+ UInt64(headerSize)) {
+                t
+            } else {
+                try region.suffix(from: after, field: label)
+            }
             let (v, next) = try decodeString(tail, at: 0, what: "\(label) version")
             let (m, _) = try decodeString(tail, at: next, what: "\(label) modinfo")
             version = v
@@ -80,7 +85,7 @@ public enum GoBuildInfoReader {
     }
 
     /// A uvarint length and that many bytes, at `at` of `v`.
-    static func decodeString(_ v: ByteView, at: Int, what: String) throws -> (ByteView, Int) {
+    static func decodeString(_ v: ByteView, at: Int, what: String) throws(FormatError) -> (ByteView, Int) {
         var x: UInt64 = 0
         var shift: UInt64 = 0
         var i = at
@@ -107,7 +112,7 @@ public enum GoBuildInfoReader {
 
     /// A Go string header (data pointer, length) at `addr`, and its bytes.
     static func readGoString(_ space: AddressMap, _ addr: UInt64, _ ptrSize: Int, _ order: ByteOrder,
-                             what: String, at pointerOffset: UInt64) throws -> ByteView {
+                             what: String, at pointerOffset: UInt64) throws(FormatError) -> ByteView {
         guard let hdr = try? space.read(address: addr, count: UInt64(2 * ptrSize), field: what) else {
             throw FormatError(offset: pointerOffset, field: "\(what) pointer", value: hex(addr),
                               problem: "string header address is not backed by the file in any segment")
@@ -124,7 +129,7 @@ public enum GoBuildInfoReader {
 
     /// `runtime/debug.ParseBuildInfo`: `path`, `mod`, `dep`, `=>`, `build` lines; other lines are
     /// ignored, as is a last line without a newline.
-    public static func parseModinfo(_ text: ByteView, into info: inout GoBuildInfo) throws {
+    public static func parseModinfo(_ text: ByteView, into info: inout GoBuildInfo) throws(FormatError) {
         var lineStart = 0
         var lineNum = 1
         // Index of the module a `=>` line replaces: -1 main, >= 0 a dep, nil none.
@@ -135,7 +140,7 @@ public enum GoBuildInfoReader {
             FormatError(offset: text.fileOffset(of: lineStart), field: "modinfo line \(lineNum)", value: nil, problem: problem)
         }
         func str(_ s: ArraySlice<UInt8>) -> String { String(decoding: s, as: UTF8.self) }
-        func module(_ elem: [ArraySlice<UInt8>]) throws -> GoModule {
+        func module(_ elem: [ArraySlice<UInt8>]) throws(FormatError) -> GoModule {
             guard elem.count == 2 || elem.count == 3 else { throw fail("expected 2 or 3 columns; got \(elem.count)") }
             return GoModule(path: str(elem[0]), version: str(elem[1]), sum: elem.count == 3 ? str(elem[2]) : nil)
         }
@@ -168,7 +173,7 @@ public enum GoBuildInfoReader {
         }
     }
 
-    static func setting(_ kv: ArraySlice<UInt8>, _ fail: (String) -> FormatError) throws -> GoBuildSetting {
+    static func setting(_ kv: ArraySlice<UInt8>, _ fail: (String) -> FormatError) throws(FormatError) -> GoBuildSetting {
         guard let c0 = kv.first else { throw fail("build line missing '='") }
         var key: [UInt8]
         var rawValue: ArraySlice<UInt8>

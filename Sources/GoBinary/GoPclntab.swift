@@ -66,7 +66,7 @@ public struct GoPclntab: @unchecked Sendable {
 
     /// Parses and validates the header of a table that starts at the first byte of `data`.
     /// Throws a `FormatError` (with the file offset) when the header or its offsets are bad.
-    public init(_ data: ByteView) throws {
+    public init(_ data: ByteView) throws(FormatError) {
         self.data = data
         guard data.count >= 16 else {
             throw FormatError(offset: data.fileOffset, field: "pclntab header", value: nil,
@@ -102,7 +102,7 @@ public struct GoPclntab: @unchecked Sendable {
         self.pointerSize = Int(ptr)
         let w = UInt64(ptr)
         let size = UInt64(data.count)
-        func word(_ i: UInt64, _ name: String) throws -> UInt64 {
+        func word(_ i: UInt64, _ name: String) throws(FormatError) -> UInt64 {
             try data.word(8 + i * w, size: Int(ptr), order, field: "pcHeader.\(name)")
         }
         func bad(_ i: UInt64, _ name: String, _ v: UInt64, _ problem: String) -> FormatError {
@@ -225,14 +225,14 @@ public struct GoPclntab: @unchecked Sendable {
     /// Calls `body` with the bytes of each function name (without the NUL) until it returns
     /// false. 1.16+: walks funcnametab (every name once, including names of inlined functions);
     /// 1.2: follows the functab. Work is bounded by the bytes present.
-    public func forEachFunctionName(limit: Int = .max, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
+    public func forEachFunctionName(limit: Int = .max, _ body: (UnsafeRawBufferPointer) -> Bool) throws(FormatError) {
         if version == .go12 {
             try forEachGo12Name(limit: limit, body)
             return
         }
-        try data.withUnsafeBytes { raw in
+        data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress, funcnames.upperBound <= raw.count else { return }
-            try GoPclntab.forEachString(base, funcnames, limit: limit, body)
+            GoPclntab.forEachString(base, funcnames, limit: limit, body)
         }
     }
 
@@ -246,7 +246,7 @@ public struct GoPclntab: @unchecked Sendable {
     }
 
     /// Calls `body` with the bytes of each source file name until it returns false.
-    public func forEachSourceFile(_ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
+    public func forEachSourceFile(_ body: (UnsafeRawBufferPointer) -> Bool) throws(FormatError) {
         if version == .go12 {
             let n = UInt64(fileCount)
             var i: UInt64 = 1   // entry 0 is unused
@@ -259,9 +259,9 @@ public struct GoPclntab: @unchecked Sendable {
             }
             return
         }
-        try data.withUnsafeBytes { raw in
+        data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress, files.upperBound <= raw.count else { return }
-            try GoPclntab.forEachString(base, files, limit: .max, body)
+            GoPclntab.forEachString(base, files, limit: .max, body)
         }
     }
 
@@ -282,7 +282,7 @@ public struct GoPclntab: @unchecked Sendable {
     /// NUL-separated strings in `range` of the buffer at `base`; empty strings are skipped; an
     /// unterminated last string ends at the end of the range.
     static func forEachString(_ base: UnsafeRawPointer, _ range: Range<Int>, limit: Int,
-                              _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
+                              _ body: (UnsafeRawBufferPointer) -> Bool) {
         var i = range.lowerBound
         let end = range.upperBound
         var n = 0
@@ -295,7 +295,7 @@ public struct GoPclntab: @unchecked Sendable {
             }
             if stop > i {
                 n += 1
-                if try !body(UnsafeRawBufferPointer(start: base + i, count: stop - i)) { return }
+                if !body(UnsafeRawBufferPointer(start: base + i, count: stop - i)) { return }
             }
             i = stop + 1
         }
@@ -303,25 +303,29 @@ public struct GoPclntab: @unchecked Sendable {
 
     /// The NUL-terminated string at `off`; errors name `fieldAt`, where the offset was read.
     private func withCString(at off: UInt64, field: @autoclosure () -> String, fieldAt: UInt64,
-                             _ body: (UnsafeRawBufferPointer) throws -> Bool) throws -> Bool {
+                             _ body: (UnsafeRawBufferPointer) -> Bool) throws(FormatError) -> Bool {
         guard off < UInt64(data.count) else {
             throw FormatError(offset: data.fileOffset &+ fieldAt, field: field(), value: hex(off),
                               problem: "string offset lies past end of table (size \(data.count))")
         }
-        return try data.withUnsafeBytes { raw in
+        let start = Int(off)
+        let limit = min(data.count - start, 1 << 16)
+        // nil when no NUL lies within `limit` bytes; thrown here, outside the closure (which
+        // `withUnsafeBytes` would rethrow untyped), the error stays a FormatError.
+        let keepGoing: Bool? = data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return false }
-            let start = Int(off)
-            let limit = min(raw.count - start, 1 << 16)
-            guard let p = memchr(base + start, 0, limit) else {
-                throw FormatError(offset: data.fileOffset &+ off, field: field(), value: nil,
-                                  problem: "string is not NUL-terminated within \(limit) bytes")
-            }
+            guard let p = memchr(base + start, 0, limit) else { return nil }
             let len = UnsafeRawPointer(p) - (base + start)
-            return try body(UnsafeRawBufferPointer(start: base + start, count: len))
+            return body(UnsafeRawBufferPointer(start: base + start, count: len))
         }
+        guard let keepGoing else {
+            throw FormatError(offset: data.fileOffset &+ off, field: field(), value: nil,
+                              problem: "string is not NUL-terminated within \(limit) bytes")
+        }
+        return keepGoing
     }
 
-    private func forEachGo12Name(limit: Int, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
+    private func forEachGo12Name(limit: Int, _ body: (UnsafeRawBufferPointer) -> Bool) throws(FormatError) {
         let w = UInt64(pointerSize)
         var i: UInt64 = 0
         let n = UInt64(min(functionCount, limit))

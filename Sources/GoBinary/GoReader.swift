@@ -15,7 +15,7 @@ import ELFKit
 public enum GoReader {
     // MARK: - ELF
 
-    public static func read(elf: ELFFile) throws -> GoFacts? {
+    public static func read(elf: ELFFile) throws(FormatError) -> GoFacts? {
         let loads = ((try? elf.programHeaders()) ?? []).filter { $0.type == .load }
         let space = elf.addressMap
         let sections = (try? elf.sections()) ?? []
@@ -43,7 +43,7 @@ public enum GoReader {
             }
         }
 
-        var buildID = try? elf.goBuildID()
+        var buildID = try? noteBuildID(elf)
         if buildID == nil {
             if let text = named(".text"), let region = try? elf.data(of: text) {
                 buildID = textBuildID(region)
@@ -74,6 +74,15 @@ public enum GoReader {
         return try facts(buildInfo: buildInfo, buildID: buildID, table: table)
     }
 
+    /// The Go build ID note (name "Go", type 4: cmd/link's ELF_NOTE_GOBUILDID_TAG) as a string,
+    /// from the PT_NOTE segments or, when they do not carry it, the `.note.go.buildid` section.
+    public static func noteBuildID(_ elf: ELFFile) throws(FormatError) -> String? {
+        if let n = try elf.notes().first(where: { $0.name == "Go" && $0.type == 4 }) { return n.desc.string }
+        guard let s = try? elf.section(named: ".note.go.buildid"), s.hasFileBytes else { return nil }
+        let n = try elf.notes(in: s).first { $0.name == "Go" && $0.type == 4 }
+        return n?.desc.string
+    }
+
     /// A section only Go's linker makes. Not a bare ".go" prefix: every dynamic C program
     /// has ".got" and ".got.plt".
     public static func isGoSectionName(_ name: String) -> Bool {
@@ -83,7 +92,7 @@ public enum GoReader {
 
     // MARK: - Mach-O
 
-    public static func read(macho: MachOFile) throws -> GoFacts? {
+    public static func read(macho: MachOFile) throws(FormatError) -> GoFacts? {
         let segs = macho.segments.filter { $0.name != "__PAGEZERO" && $0.filesize > 0 }
         let space = macho.addressMap
         var buildInfo: GoBuildInfo?
@@ -118,7 +127,7 @@ public enum GoReader {
 
     // MARK: - PE
 
-    public static func read(pe: PEFile) throws -> GoFacts? {
+    public static func read(pe: PEFile) throws(FormatError) -> GoFacts? {
         let space = pe.addressMap
         // Build info: the first initialized, readable, writable data section (debug/buildinfo).
         let rw = PESection.cntInitializedData | PESection.memRead | PESection.memWrite
@@ -152,7 +161,7 @@ public enum GoReader {
 
     /// Sniffs the format (ELF, thin or fat Mach-O, PE) and reads it; nil for other formats and
     /// for files that are not Go binaries. A fat file yields its first Go architecture.
-    public static func read(view: ByteView) throws -> GoFacts? {
+    public static func read(view: ByteView) throws(FormatError) -> GoFacts? {
         if view.hasBytes(ELFFile.magic) { return try read(elf: ELFFile(view)) }
         if MachOFile.isMachO(view) { return try read(macho: MachOFile(view)) }
         if MachOFat.isFat(view) {
@@ -175,7 +184,7 @@ public enum GoReader {
         return nil
     }
 
-    static func facts(buildInfo: GoBuildInfo?, buildID: String?, table: GoPclntab?) throws -> GoFacts {
+    static func facts(buildInfo: GoBuildInfo?, buildID: String?, table: GoPclntab?) throws(FormatError) -> GoFacts {
         var f = GoFacts(buildInfo: buildInfo, goBuildID: buildID)
         guard let table else { return f }
         var scan = GoNameScan()
@@ -193,7 +202,7 @@ public enum GoReader {
 
     /// Up to five absolute source paths: the program's own files first, then module cache
     /// files, then GOROOT files. Empty with `-trimpath`.
-    static func absolutePaths(_ table: GoPclntab, limit: Int = 5) throws -> [String] {
+    static func absolutePaths(_ table: GoPclntab, limit: Int = 5) throws(FormatError) -> [String] {
         // GOROOT is what precedes "/src/runtime/" in the path of a runtime file.
         var goroot: [UInt8]?
         let runtimeMarker: StaticString = "/src/runtime/"

@@ -70,8 +70,8 @@ public enum FactCollector {
         func note(_ r: Result<some Any, FormatError>) {
             if case .failure(let e) = r, firstError == nil { firstError = e }
         }
-        func attempt<T>(_ body: () throws -> T) -> T? {
-            let r = capture(body)
+        func attempt<T>(_ body: @autoclosure () throws(FormatError) -> T) -> T? {
+            let r = Result(catching: body)
             note(r)
             return try? r.get()
         }
@@ -83,7 +83,7 @@ public enum FactCollector {
         switch FormatSniffer.sniff(view) {
         case .elf:
             f.format = .elf
-            guard let elf = attempt({ try ELFFile(view) }) else {
+            guard let elf = attempt(try ELFFile(view)) else {
                 return FactsResult(facts: f, error: firstError, elf: nil)
             }
             let h = elf.header
@@ -94,16 +94,16 @@ public enum FactCollector {
             f.type = h.type
             f.entry = h.entry
             note(elf.programHeaderResult)
-            f.interpreter = attempt { try elf.interpreter() } ?? nil
-            if let dyn = attempt({ try elf.dynamic() }) ?? nil {
+            f.interpreter = attempt(try elf.interpreter()) ?? nil
+            if let dyn = attempt(try elf.dynamic()) ?? nil {
                 f.needed = dyn.needed
                 f.soname = dyn.soname
                 f.rpath = dyn.rpath
                 f.runpath = dyn.runpath
                 f.pieFlag = dyn.flags1.contains(.pie)
             }
-            f.staticPie = attempt { try elf.isStaticPIE() } ?? false
-            if let needs = attempt({ try elf.versionNeeds() }) {
+            f.staticPie = attempt(try elf.isStaticPIE()) ?? false
+            if let needs = attempt(try elf.versionNeeds()) {
                 var versions: [String] = []
                 for n in needs where n.file.hasASCIIPrefix("libc.so") || n.file.hasASCIIPrefix("libm.so") || n.file.hasASCIIPrefix("libpthread")
                     || n.file.hasASCIIPrefix("libdl.so") || n.file.hasASCIIPrefix("librt.so") || n.file.hasASCIIPrefix("libresolv")
@@ -112,35 +112,35 @@ public enum FactCollector {
                 }
                 f.glibcVersionsRequired = GlibcVersion.sortedUnique(versions)
             }
-            if let sizes = attempt({ try elf.sizeBreakdown() }) {
+            if let sizes = attempt(try SizeBreakdown(elf)) {
                 f.debugBytes = sizes.debugBytes
                 f.debugSections = sizes.debugSections
                 f.symtabBytes = sizes.symtabBytes
             }
-            f.buildID = attempt { try elf.gnuBuildID() } ?? nil
-            f.go = attempt { try GoReader.read(elf: elf) } ?? nil
+            f.buildID = attempt(try elf.gnuBuildID()) ?? nil
+            f.go = attempt(try GoReader.read(elf: elf)) ?? nil
             return FactsResult(facts: f, error: firstError, elf: elf)
         case .machO:
             f.format = .macho
-            if let m = attempt({ try MachOFile(view) }) {
+            if let m = attempt(try MachOFile(view)) {
                 f.cpus = [m.cpuName]
-                f.go = attempt { try GoReader.read(macho: m) } ?? nil
+                f.go = attempt(try GoReader.read(macho: m)) ?? nil
             }
         case .machOFat:
             f.format = .macho
-            if let archs = attempt({ try MachOFat.architectures(view) }) {
+            if let archs = attempt(try MachOFat.architectures(view)) {
                 f.cpus = archs.map(\.cpuName)
                 if let first = archs.first,
-                   let slice = attempt({ try view.slice(first.offset, first.size, field: "fat architecture slice") }),
-                   let m = attempt({ try MachOFile(slice) }) {
-                    f.go = attempt { try GoReader.read(macho: m) } ?? nil
+                   let slice = attempt(try view.slice(first.offset, first.size, field: "fat architecture slice")),
+                   let m = attempt(try MachOFile(slice)) {
+                    f.go = attempt(try GoReader.read(macho: m)) ?? nil
                 }
             }
         case .pe:
             f.format = .pe
-            if let p = attempt({ try PEFile(view) }) {
+            if let p = attempt(try PEFile(view)) {
                 f.cpus = [p.machineName]
-                f.go = attempt { try GoReader.read(pe: p) } ?? nil
+                f.go = attempt(try GoReader.read(pe: p)) ?? nil
             }
         case .script:
             f.format = .script

@@ -73,7 +73,7 @@ public struct MachOFile: @unchecked Sendable {
 
     public var cpuName: String { MachOCPU.name(cpuType) }
 
-    public init(_ view: ByteView) throws {
+    public init(_ view: ByteView) throws(FormatError) {
         self.view = view
         let magic = try view.u32(0, .big, field: "mach_header.magic")
         switch magic {
@@ -149,7 +149,7 @@ public struct MachOFile: @unchecked Sendable {
     }
 
     /// A 16-byte, NUL-padded name.
-    static func fixedName(_ v: ByteView, _ at: UInt64) throws -> String {
+    static func fixedName(_ v: ByteView, _ at: UInt64) throws(FormatError) -> String {
         let b = try v.slice(at, 16, field: "name")
         var n = 0
         while n < 16, let c = b[safe: n], c != 0 { n += 1 }
@@ -162,13 +162,13 @@ public struct MachOFile: @unchecked Sendable {
     }
 
     /// The bytes of a section in the file (empty for zero-fill sections).
-    public func data(of s: MachOSection) throws -> ByteView {
+    public func data(of s: MachOSection) throws(FormatError) -> ByteView {
         if s.isZeroFill { return try view.slice(0, 0, field: "") }
         return try view.slice(UInt64(s.offset), s.size, field: "section \(s.segname),\(s.sectname)")
     }
 
     /// The file-backed bytes of a segment.
-    public func data(of s: MachOSegment) throws -> ByteView {
+    public func data(of s: MachOSegment) throws(FormatError) -> ByteView {
         try view.slice(s.fileoff, s.filesize, field: "segment \(s.name)")
     }
 
@@ -183,7 +183,7 @@ public struct MachOFile: @unchecked Sendable {
     }
 
     /// `count` bytes at a virtual address, resolved through the segments.
-    public func read(address: UInt64, count: UInt64) throws -> ByteView {
+    public func read(address: UInt64, count: UInt64) throws(FormatError) -> ByteView {
         try addressMap.read(address: address, count: count, field: "bytes at \(hex(address))")
     }
 }
@@ -199,7 +199,7 @@ public enum MachOFat {
     }
 
     /// The architectures of a fat file: CPU name and the (offset, size) of each thin file.
-    public static func architectures(_ view: ByteView) throws -> [(cpuName: String, offset: UInt64, size: UInt64)] {
+    public static func architectures(_ view: ByteView) throws(FormatError) -> [(cpuName: String, offset: UInt64, size: UInt64)] {
         let magic = try view.u32(0, .big, field: "fat_header.magic")
         guard magic == 0xcafe_babe || magic == 0xcafe_babf else {
             throw FormatError(offset: 0, field: "fat_header.magic", value: hex(magic), problem: "not a fat Mach-O file")

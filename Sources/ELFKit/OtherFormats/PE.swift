@@ -56,7 +56,7 @@ public struct PEFile: @unchecked Sendable {
         }
     }
 
-    public init(_ view: ByteView) throws {
+    public init(_ view: ByteView) throws(FormatError) {
         self.view = view
         guard view.hasBytes([0x4d, 0x5a]) else {
             throw FormatError(offset: 0, field: "e_magic", value: nil, problem: "not a PE file (no MZ magic)")
@@ -129,7 +129,7 @@ public struct PEFile: @unchecked Sendable {
     public func section(named name: String) -> PESection? { sections.first { $0.name == name } }
 
     /// The file-backed bytes of a section (`fileBackedSize` at PointerToRawData).
-    public func data(of s: PESection) throws -> ByteView {
+    public func data(of s: PESection) throws(FormatError) -> ByteView {
         try view.slice(UInt64(s.pointerToRawData), UInt64(s.fileBackedSize), field: "section \(s.name)")
     }
 
@@ -148,7 +148,7 @@ public struct PEFile: @unchecked Sendable {
     }
 
     /// `count` bytes at a virtual address (image base + RVA), resolved through the sections.
-    public func read(address: UInt64, count: UInt64) throws -> ByteView {
+    public func read(address: UInt64, count: UInt64) throws(FormatError) -> ByteView {
         try addressMap.read(address: address, count: count, field: "bytes at \(hex(address))")
 }
 }

@@ -1,0 +1,175 @@
+public struct DynamicEntry: Hashable, Sendable {
+    public var tag: DynamicTag
+    public var value: UInt64
+    /// File offset of the entry's d_val/d_ptr field, for messages.
+    public var valueOffset: UInt64 = 0
+
+    public init(tag: DynamicTag, value: UInt64, valueOffset: UInt64 = 0) {
+        self.tag = tag
+        self.value = value
+        self.valueOffset = valueOffset
+    }
+}
+
+/// What the dynamic segment says, with strings resolved through DT_STRTAB.
+public struct DynamicInfo: Hashable, Sendable {
+    /// Entries up to and including the first DT_NULL.
+    public var entries: [DynamicEntry] = []
+    public var needed: [String] = []
+    public var soname: String?
+    public var rpath: [String] = []
+    public var runpath: [String] = []
+    public var flags1: DynamicFlags1 = []
+}
+
+/// One file's entry in the version-needs table (.gnu.version_r): the library and the symbol
+/// versions required from it, e.g. libc.so.6 → [GLIBC_2.2.5, GLIBC_2.34].
+public struct VersionNeed: Hashable, Sendable {
+    public var file: String
+    public var versions: [String]
+}
+
+extension ELFFile {
+    // MARK: - Interpreter and dynamic segment
+
+    /// The PT_INTERP path, or nil when the file has none. Throws when the segment lies outside
+    /// the file or its string is not NUL-terminated.
+    public func interpreter() throws(FormatError) -> String? {
+        if let interpreterCache { return try interpreterCache.get() }
+        let r = Result(catching: readInterpreter)
+        interpreterCache = r
+        return try r.get()
+    }
+
+    private func readInterpreter() throws(FormatError) -> String? {
+        guard let p = try programHeaders().first(where: { $0.type == .interp }) else { return nil }
+        guard view.contains(p.offset, p.filesz) else {
+            throw FormatError(offset: p.headerOffset &+ UInt64(wordSize == 8 ? 32 : 16), field: "p_filesz of PT_INTERP", value: hex(p.filesz),
+                              problem: "the interpreter path at \(hex(p.offset)) would run past end of file (size \(view.count))")
+        }
+        let bytes = try view.slice(p.offset, p.filesz, field: "PT_INTERP segment (program header at \(hex(p.headerOffset)))")
+        guard p.filesz > 0, let last = bytes[safe: bytes.count - 1], last == 0 else {
+            throw FormatError(offset: p.offset &+ p.filesz &- 1, field: "PT_INTERP path", value: nil,
+                              problem: "interpreter path at \(hex(p.offset)) is not NUL-terminated within p_filesz (\(p.filesz))")
+        }
+        return try bytes.cString(0, field: "PT_INTERP path")
+    }
+
+    /// The dynamic segment, found from PT_DYNAMIC (so it works with section headers stripped),
+    /// with DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH resolved through DT_STRTAB. Nil for a
+    /// file without PT_DYNAMIC.
+    public func dynamic() throws(FormatError) -> DynamicInfo? {
+        if let dynamicCache { return try dynamicCache.get() }
+        let r = Result(catching: readDynamic)
+        dynamicCache = r
+        return try r.get()
+    }
+
+    private func readDynamic() throws(FormatError) -> DynamicInfo? {
+        guard let p = try programHeaders().first(where: { $0.type == .dynamic }) else { return nil }
+        let seg = try data(of: p)
+        let entsize = UInt64(2 * wordSize)
+        var info = DynamicInfo()
+        var offset: UInt64 = 0
+        var terminated = false
+        while offset + entsize <= UInt64(seg.count) {
+            let tagRaw = try seg.word(offset, size: wordSize, order, field: "d_tag")
+            let value = try seg.word(offset + UInt64(wordSize), size: wordSize, order, field: "d_val")
+            let tag = DynamicTag(rawValue: wordSize == 8 ? Int64(bitPattern: tagRaw) : Int64(Int32(bitPattern: UInt32(truncatingIfNeeded: tagRaw))))
+            info.entries.append(DynamicEntry(tag: tag, value: value, valueOffset: p.offset &+ offset &+ UInt64(wordSize)))
+            offset += entsize
+            if tag == .null { terminated = true; break }
+        }
+        guard terminated else {
+            throw FormatError(offset: p.offset &+ p.filesz, field: "PT_DYNAMIC", value: nil,
+                              problem: "dynamic segment at \(hex(p.offset)) (\(p.filesz) bytes) ends without a DT_NULL terminator")
+        }
+        let strings: ByteView? = try dynamicStrings(info.entries)
+        func str(_ e: DynamicEntry, _ what: String) throws(FormatError) -> String {
+            guard let strings else {
+                throw FormatError(offset: p.offset, field: what, value: hex(e.value), problem: "the dynamic segment has no DT_STRTAB")
+            }
+            guard e.value < UInt64(strings.count) else {
+                throw FormatError(offset: e.valueOffset, field: what, value: hex(e.value),
+                                  problem: "string offset lies past the end of the dynamic string table (DT_STRSZ \(strings.count))")
+            }
+            return try strings.cString(e.value, field: "\(what) string (DT_STRTAB+\(hex(e.value)))")
+        }
+        for e in info.entries {
+            switch e.tag {
+            case .needed: info.needed.append(try str(e, "DT_NEEDED"))
+            case .soname: info.soname = try str(e, "DT_SONAME")
+            case .rpath: info.rpath += try str(e, "DT_RPATH").split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            case .runpath: info.runpath += try str(e, "DT_RUNPATH").split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            case .flags1: info.flags1 = DynamicFlags1(rawValue: e.value)
+            default: break
+            }
+        }
+        return info
+    }
+
+    /// The dynamic string table: DT_STRTAB mapped through PT_LOAD, DT_STRSZ bytes long.
+    private func dynamicStrings(_ entries: [DynamicEntry]) throws(FormatError) -> ByteView? {
+        guard let strtab = entries.first(where: { $0.tag == .strtab }) else { return nil }
+        let size = entries.first(where: { $0.tag == .strsz })?.value
+        guard let off = fileOffset(ofAddress: strtab.value, count: size ?? 1) else {
+            throw FormatError(offset: strtab.valueOffset, field: "DT_STRTAB", value: hex(strtab.value),
+                              problem: "string table address\(size.map { " (DT_STRSZ \($0))" } ?? "") is not backed by the file in any PT_LOAD segment")
+        }
+        if let size { return try view.slice(off, size, field: "DT_STRTAB") }
+        return try view.suffix(from: off, field: "DT_STRTAB")
+    }
+
+    /// True for a static PIE: ET_DYN with an entry point, no PT_INTERP, and no DT_NEEDED.
+    public func isStaticPIE() throws(FormatError) -> Bool {
+        guard header.type == .dyn, header.entry != 0, try interpreter() == nil else { return false }
+        guard try programHeaders().contains(where: { $0.type == .dynamic }) else { return false }
+        return (try dynamic()?.needed.isEmpty) ?? true
+    }
+
+    // MARK: - Symbol versions
+
+    /// The symbol versions required per library, from DT_VERNEED/DT_VERNEEDNUM (falling back to
+    /// the .gnu.version_r section when the dynamic segment lacks them).
+    public func versionNeeds() throws(FormatError) -> [VersionNeed] {
+        guard let dyn = try dynamic() else { return [] }
+        guard let vn = dyn.entries.first(where: { $0.tag == .verneed }) else { return [] }
+        let num = dyn.entries.first(where: { $0.tag == .verneednum })?.value ?? 0
+        guard let strings = try dynamicStrings(dyn.entries) else { return [] }
+        guard let start = fileOffset(ofAddress: vn.value, count: 16) else {
+            throw FormatError(offset: 0, field: "DT_VERNEED", value: hex(vn.value),
+                              problem: "version-needs table is not backed by the file in any PT_LOAD segment")
+        }
+        var out: [VersionNeed] = []
+        var at = start
+        // Every entry is at least 16 bytes, so no honest table has more entries than the file
+        // has 16-byte blocks: the loop bound comes from the file size, not from its counts.
+        var budget = view.count / 16
+        var i: UInt64 = 0
+        while i < num, budget > 0 {
+            budget -= 1
+            var c = ByteCursor(view, at: at, order: order)
+            _ = try c.u16("vn_version")
+            let cnt = try c.u16("vn_cnt")
+            let file = try c.u32("vn_file"), aux = try c.u32("vn_aux"), next = try c.u32("vn_next")
+            var need = VersionNeed(file: try strings.cString(UInt64(file), field: "vn_file string"), versions: [])
+            var a = at &+ UInt64(aux)
+            var j: UInt16 = 0
+            while j < cnt, budget > 0 {
+                budget -= 1
+                var ac = ByteCursor(view, at: a, order: order)
+                _ = try ac.u32("vna_hash"); _ = try ac.u16("vna_flags"); _ = try ac.u16("vna_other")
+                let name = try ac.u32("vna_name"), anext = try ac.u32("vna_next")
+                need.versions.append(try strings.cString(UInt64(name), field: "vna_name string"))
+                if anext == 0 { break }
+                a = a &+ UInt64(anext)
+                j += 1
+            }
+            out.append(need)
+            if next == 0 { break }
+            at = at &+ UInt64(next)
+            i += 1
+        }
+        return out
+    }
+}

@@ -1,0 +1,65 @@
+public struct Note: Sendable {
+    public var name: String
+    public var type: UInt32
+    public var desc: ByteView
+}
+
+extension ELFFile {
+    // MARK: - Notes
+
+    /// The notes of every PT_NOTE segment (or, without program headers, every SHT_NOTE section).
+    public func notes() throws(FormatError) -> [Note] {
+        if let notesCache { return try notesCache.get() }
+        let r = Result(catching: readNotes)
+        notesCache = r
+        return try r.get()
+    }
+
+    private func readNotes() throws(FormatError) -> [Note] {
+        var regions: [(ByteView, UInt64)] = []
+        for p in try programHeaders() where p.type == .note {
+            regions.append((try data(of: p), p.align == 8 ? 8 : 4))
+        }
+        if regions.isEmpty {
+            for s in (try? sections()) ?? [] where s.type == .note {
+                regions.append((try data(of: s), s.addralign == 8 ? 8 : 4))
+            }
+        }
+        var out: [Note] = []
+        for (region, align) in regions { out += try notes(in: region, align: align) }
+        return out
+    }
+
+    /// The notes of one section, whatever its type (a note that is not in a PT_NOTE segment
+    /// is found this way), aligned to 8 bytes when its sh_addralign is 8 and to 4 otherwise.
+    public func notes(in s: SectionHeader) throws(FormatError) -> [Note] {
+        try notes(in: try data(of: s), align: s.addralign == 8 ? 8 : 4)
+    }
+
+    /// The notes of one note region (a PT_NOTE segment or an SHT_NOTE section).
+    private func notes(in region: ByteView, align: UInt64) throws(FormatError) -> [Note] {
+        var out: [Note] = []
+        var off: UInt64 = 0
+        while off + 12 <= UInt64(region.count) {
+            var c = ByteCursor(region, at: off, order: order)
+            let namesz = UInt64(try c.u32("n_namesz")), descsz = UInt64(try c.u32("n_descsz")), type = try c.u32("n_type")
+            let nameBytes = try region.slice(off + 12, namesz, field: "note name")
+            let name = String(decoding: nameBytes.bytes.prefix { $0 != 0 }, as: UTF8.self)
+            // gABI: the descriptor and the next note start at the next `align` boundary
+            // from the note's start (binutils' readelf computes the same).
+            let descOff = off + alignUp(12 + namesz, align)
+            let desc = try region.slice(descOff, descsz, field: "note descriptor")
+            out.append(Note(name: name, type: type, desc: desc))
+            off = alignUp(descOff + descsz, align)
+        }
+        return out
+    }
+
+    private func alignUp(_ v: UInt64, _ a: UInt64) -> UInt64 { (v &+ a &- 1) / a * a }
+
+    /// The GNU build ID (NT_GNU_BUILD_ID) as lowercase hex.
+    public func gnuBuildID() throws(FormatError) -> String? {
+        guard let n = try notes().first(where: { $0.name == "GNU" && $0.type == 3 }) else { return nil }
+        return n.desc.withUnsafeBytes { String.lowercaseHex($0) }
+    }
+}
