@@ -28,7 +28,9 @@ let package = Package(
         .target(name: "GoBinary", dependencies: ["ELFKit"], swiftSettings: fastStart),
         .target(name: "FileTree", dependencies: ["ELFKit"], swiftSettings: fastStart),
         .target(name: "Targets", dependencies: ["ELFKit", "FileTree"], swiftSettings: fastStart),
-        .target(name: "Rules", dependencies: ["ELFKit", "GoBinary", "FileTree", "Targets"], swiftSettings: fastStart, plugins: ["RuleRegistryPlugin"]),
+        // What execve and then ld.so would do with a file in a target (glibc and musl rules).
+        .target(name: "Loader", dependencies: ["ELFKit", "FileTree", "Targets"], swiftSettings: fastStart),
+        .target(name: "Rules", dependencies: ["ELFKit", "GoBinary", "FileTree", "Targets", "Loader"], swiftSettings: fastStart, plugins: ["RuleRegistryPlugin"]),
         // Adding a rule is adding one file in Sources/Rules/Checks: the registry is generated.
         .executableTarget(name: "RuleRegistryGen"),
         .plugin(name: "RuleRegistryPlugin", capability: .buildTool(), dependencies: ["RuleRegistryGen"]),

@@ -27,6 +27,17 @@ public struct DynamicInfo: Hashable, Sendable {
 public struct VersionNeed: Hashable, Sendable {
     public var file: String
     public var versions: [String]
+    /// The same versions with their flags and index (`vna_other`, what `.gnu.version` names).
+    public var requirements: [VersionRequirement] = []
+}
+
+/// One `Vernaux` entry: a version required from a file.
+public struct VersionRequirement: Hashable, Sendable {
+    public var name: String
+    /// VER_FLG_WEAK (0x2): a missing weak version is only a warning.
+    public var weak: Bool
+    /// `vna_other`: the index `.gnu.version` entries use for this version.
+    public var index: UInt16
 }
 
 extension ELFFile {
@@ -158,14 +169,56 @@ extension ELFFile {
             while j < cnt, budget > 0 {
                 budget -= 1
                 var ac = ByteCursor(view, at: a, order: order)
-                _ = try ac.u32("vna_hash"); _ = try ac.u16("vna_flags"); _ = try ac.u16("vna_other")
+                _ = try ac.u32("vna_hash")
+                let flags = try ac.u16("vna_flags"), other = try ac.u16("vna_other")
                 let name = try ac.u32("vna_name"), anext = try ac.u32("vna_next")
-                need.versions.append(try strings.cString(UInt64(name), field: "vna_name string"))
+                let version = try strings.cString(UInt64(name), field: "vna_name string")
+                need.versions.append(version)
+                need.requirements.append(VersionRequirement(name: version, weak: flags & 0x2 != 0, index: other & 0x7fff))
                 if anext == 0 { break }
                 a = a &+ UInt64(anext)
                 j += 1
             }
             out.append(need)
+            if next == 0 { break }
+            at = at &+ UInt64(next)
+            i += 1
+        }
+        return out
+    }
+
+    /// The versions this object defines (`.gnu.version_d`, DT_VERDEF), without the base entry
+    /// (VER_FLG_BASE, the file's own name): what ld.so matches a requirement against
+    /// (elf/dl-version.c `match_symbol`). Empty when the object has no DT_VERDEF.
+    public func versionDefinitions() throws(FormatError) -> [String] {
+        guard let dyn = try dynamic() else { return [] }
+        guard let vd = dyn.entries.first(where: { $0.tag == .verdef }) else { return [] }
+        let num = dyn.entries.first(where: { $0.tag == .verdefnum })?.value ?? 0
+        guard let strings = try dynamicStrings(dyn.entries) else { return [] }
+        guard let start = fileOffset(ofAddress: vd.value, count: 20) else {
+            throw FormatError(offset: 0, field: "DT_VERDEF", value: hex(vd.value),
+                              problem: "version-definitions table is not backed by the file in any PT_LOAD segment")
+        }
+        var out: [String] = []
+        var at = start
+        // Each Verdef is 20 bytes: the file size bounds the loop, not its counts.
+        var budget = view.count / 20
+        var i: UInt64 = 0
+        while i < num, budget > 0 {
+            budget -= 1
+            var c = ByteCursor(view, at: at, order: order)
+            _ = try c.u16("vd_version")
+            let flags = try c.u16("vd_flags")
+            _ = try c.u16("vd_ndx")
+            let cnt = try c.u16("vd_cnt")
+            _ = try c.u32("vd_hash")
+            let aux = try c.u32("vd_aux"), next = try c.u32("vd_next")
+            if cnt > 0 && flags & 0x1 == 0 {
+                // The first Verdaux names the version; later ones name its parents.
+                var ac = ByteCursor(view, at: at &+ UInt64(aux), order: order)
+                let name = try ac.u32("vda_name")
+                out.append(try strings.cString(UInt64(name), field: "vda_name string"))
+            }
             if next == 0 { break }
             at = at &+ UInt64(next)
             i += 1

@@ -135,6 +135,9 @@ public struct DynamicTag: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let runpath = DynamicTag(rawValue: 29)
     public static let flags = DynamicTag(rawValue: 30)
     public static let flags1 = DynamicTag(rawValue: 0x6fff_fffb)
+    public static let versym = DynamicTag(rawValue: 0x6fff_fff0)
+    public static let verdef = DynamicTag(rawValue: 0x6fff_fffc)
+    public static let verdefnum = DynamicTag(rawValue: 0x6fff_fffd)
     public static let verneed = DynamicTag(rawValue: 0x6fff_fffe)
     public static let verneednum = DynamicTag(rawValue: 0x6fff_ffff)
 
@@ -146,6 +149,7 @@ public struct DynamicFlags1: OptionSet, Hashable, Sendable {
     public let rawValue: UInt64
     public init(rawValue: UInt64) { self.rawValue = rawValue }
     public static let now = DynamicFlags1(rawValue: 0x1)
+    public static let noDefaultLib = DynamicFlags1(rawValue: 0x800)
     public static let pie = DynamicFlags1(rawValue: 0x0800_0000)
 }
 

@@ -1,6 +1,7 @@
 import ELFKit
 import FileTree
 import GoBinary
+import Loader
 import Targets
 
 /// The result for one input path.
@@ -28,6 +29,8 @@ public struct Analyzer {
     public var enabledRules: [any Rule.Type]
     /// Severities a run sets in place of rules' defaults, by rule ID.
     public var severities: [String: Severity]
+    /// ld.so's search in this target.
+    public var loader: DynamicLoader
 
     public init(target: TargetRoot, platform: Platform, enabledRules: [any Rule.Type] = RuleRegistry.all,
                 severities: [String: Severity] = [:]) {
@@ -35,6 +38,7 @@ public struct Analyzer {
         self.platform = platform
         self.enabledRules = enabledRules
         self.severities = severities
+        self.loader = DynamicLoader(target: target, platform: platform)
     }
 
     /// Reads `input` from `tree` and checks it as the file at `imagePath` in the target. Never
@@ -65,10 +69,12 @@ public struct Analyzer {
             report.error = e.description
             report.errorOffset = e.offset
         }
-        let verdict = StartPredictor.predict(imagePath: report.imagePath, facts: r.facts, elf: r.elf, view: view, target: target, platform: platform)
+        let load = loadStage(r, imagePath: report.imagePath)
+        let verdict = StartPredictor.predict(imagePath: report.imagePath, facts: r.facts, elf: r.elf, view: view, target: target, platform: platform,
+                                             load: load)
         report.start = verdict
         let ctx = RuleContext(path: path, imagePath: report.imagePath, facts: r.facts, elf: r.elf, verdict: verdict,
-                              target: target, platform: platform, error: r.error)
+                              target: target, platform: platform, error: r.error, loader: load)
         for rule in enabledRules {
             report.findings += rule.check(ctx)
         }
@@ -79,6 +85,13 @@ public struct Analyzer {
         }
         report.findings.sort { $0.severity != $1.severity ? $0.severity > $1.severity : $0.rule < $1.rule }
         return report
+    }
+
+    /// What ld.so does with the file, when it is an ELF program whose interpreter the target
+    /// has: the loader runs only then.
+    func loadStage(_ r: FactsResult, imagePath: String) -> LoadResult? {
+        guard let elf = r.elf, let interp = r.facts.interpreter, target.fileExists(interp) else { return nil }
+        return loader.load(program: elf, imagePath: imagePath, interpreter: interp, flavor: LoaderFlavor(interpreter: interp) ?? .glibc)
     }
 
     /// Facts alone, for `inspect`.

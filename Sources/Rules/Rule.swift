@@ -1,5 +1,6 @@
 import ELFKit
 import GoBinary
+import Loader
 import Targets
 
 public enum Severity: String, Sendable, Comparable, CaseIterable {
@@ -87,6 +88,9 @@ public struct RuleContext {
     public var platform: Platform
     /// The file could not be read whole: the first format error.
     public var error: FormatError?
+    /// What the dynamic loader does in the target (nil when it never runs: a static file, or
+    /// its interpreter is missing).
+    public var loader: LoadResult?
 
     public var go: GoFacts? { facts.go }
 }

@@ -1,4 +1,6 @@
 import ELFKit
+import FileTree
+import Loader
 import Targets
 
 /// Will the file start when a container runtime execs it in the target? Modelled on what the
@@ -19,6 +21,10 @@ public struct StartVerdict: Sendable, Hashable {
         case scriptInterpreterMissing(String)
         case scriptLineUnreadable
         case missingLibrary(String)
+        /// A symbol version (`GLIBC_2.34`) the library found does not define.
+        case missingVersion(String)
+        /// The PT_INTERP file exists but the kernel cannot use it (not ELF, another machine).
+        case interpreterInvalid(String)
         case interpreterWrongFormat(String)
         case truncatedSegments
         case noEntryPoint
@@ -58,6 +64,7 @@ public enum StartPredictor {
         case "EACCES": text = "permission denied"
         case "EIO": text = "input/output error"
         case "ELOOP": text = "too many levels of symbolic links"
+        case "ELIBBAD": text = "accessing a corrupted shared library"
         default: text = errno
         }
         return "exec \(path): \(text)"
@@ -69,7 +76,8 @@ public enum StartPredictor {
 
     /// Predicts the start of the file at `path` in the target (its image path) with `facts` (and its ELF view, when it has
     /// one) in `target` on `platform`.
-    public static func predict(imagePath path: String, facts f: FileFacts, elf: ELFFile?, view: ByteView? = nil, target: TargetRoot, platform: Platform) -> StartVerdict {
+    public static func predict(imagePath path: String, facts f: FileFacts, elf: ELFFile?, view: ByteView? = nil, target: TargetRoot, platform: Platform,
+                               load: LoadResult? = nil) -> StartVerdict {
         // fs/exec.c: the file must be executable (root too needs one x bit).
         if !f.executable {
             return kernelFailure(path, "EACCES", .notExecutable,
@@ -80,7 +88,7 @@ public enum StartPredictor {
         }
         switch f.format {
         case .elf:
-            return predictELF(path: path, facts: f, elf: elf, view: view, target: target, platform: platform)
+            return predictELF(path: path, facts: f, elf: elf, view: view, target: target, platform: platform, load: load)
         case .script:
             return predictScript(path: path, facts: f, target: target, platform: platform)
         case .macho, .pe, .archive, .unknown:
@@ -95,7 +103,8 @@ public enum StartPredictor {
         }
     }
 
-    static func predictELF(path: String, facts f: FileFacts, elf: ELFFile?, view: ByteView?, target: TargetRoot, platform: Platform) -> StartVerdict {
+    static func predictELF(path: String, facts f: FileFacts, elf: ELFFile?, view: ByteView?, target: TargetRoot, platform: Platform,
+                           load: LoadResult?) -> StartVerdict {
         // With an invalid EI_CLASS or EI_DATA the kernel still reads the header in the machine's
         // own layout (binfmt_elf checks e_machine, not the class); a header too short for that
         // is ENOEXEC.
@@ -144,20 +153,37 @@ public enum StartPredictor {
                 return kernelFailure(path, "ENOEXEC", .malformed("PT_INTERP"), "the PT_INTERP path is not NUL-terminated")
             }
             guard target.fileExists(interp) else {
+                if target.directoryExists(interp) {
+                    return kernelFailure(path, "EACCES", .interpreterInvalid(interp),
+                                         "the ELF interpreter \(interp) named in PT_INTERP is a directory in \(target.name); the kernel refuses to execute it")
+                }
                 let libs = f.needed.isEmpty ? "" : " (it would then load \(f.needed.joined(separator: ", ")))"
                 return kernelFailure(path, "ENOENT", .missingInterpreter(interp),
                                      "the ELF interpreter \(interp) named in PT_INTERP does not exist in \(target.name)\(libs); the kernel reports the missing interpreter as if the program itself were missing")
+            }
+            if let bad = interpreterProblem(interp, program: h, target: target) {
+                return kernelFailure(path, bad.errno, .interpreterInvalid(interp), bad.reason)
             }
             if let libc = target.libc, let mismatch = libcMismatch(interp, libc) {
                 return StartVerdict(ok: false, stage: .loader, errno: nil,
                                     message: "\(path): \(mismatch)", reason: mismatch, cause: .interpreterWrongFormat(interp))
             }
-            // The loader: every DT_NEEDED on RPATH/RUNPATH and the default path.
-            for lib in f.needed where LibraryResolver.find(lib, facts: f, in: target, imagePath: path) == nil {
-                return StartVerdict(
-                    ok: false, stage: .loader, errno: nil,
-                    message: "\(path): error while loading shared libraries: \(lib): cannot open shared object file: No such file or directory",
-                    reason: "the loader \(interp) starts, then cannot find \(lib) (DT_NEEDED) in \(target.name)", cause: .missingLibrary(lib))
+            // The loader: every DT_NEEDED, breadth-first, then the symbol versions.
+            if let load, !load.loads {
+                let line = load.messages(argv0: path).first
+                if let m = load.missing.first {
+                    let by = m.neededBy == path ? "DT_NEEDED" : "DT_NEEDED of \(m.neededBy)"
+                    let seen = m.wrongClass.map { "; \($0) is there but of the wrong ELF class" } ?? ""
+                    return StartVerdict(ok: false, stage: .loader, errno: nil, message: line,
+                                        reason: "the loader \(interp) starts, then cannot find \(m.name) (\(by)) in \(target.name)\(seen)",
+                                        cause: .missingLibrary(m.name))
+                }
+                if let v = load.missingVersions.first(where: { !$0.weak }) {
+                    let by = v.requiredBy == path ? "the program" : v.requiredBy
+                    return StartVerdict(ok: false, stage: .loader, errno: nil, message: line,
+                                        reason: "the loader \(interp) loads \(v.library), which does not define the symbol version \(v.version) that \(by) requires",
+                                        cause: .missingVersion(v.version))
+                }
             }
         }
         // Segments that claim file bytes past the end: execve succeeds, the first touch of a
@@ -178,6 +204,23 @@ public enum StartPredictor {
             return .starts("the interpreter \(interp) and \(f.needed.isEmpty ? "no libraries" : f.needed.joined(separator: ", ")) are present in \(target.name)")
         }
         return .starts(f.staticPie ? "a static PIE: no interpreter, no libraries" : "statically linked: no interpreter, no libraries")
+    }
+
+    /// The kernel's checks of the interpreter it opens (fs/binfmt_elf.c): shorter than an ELF
+    /// header is EIO, no ELF magic or another machine or class is ELIBBAD. Nil when it passes,
+    /// or when the target holds only paths.
+    static func interpreterProblem(_ interp: String, program: ELFHeader, target: TargetRoot) -> (errno: String, reason: String)? {
+        guard let bytes = try? target.tree.contents(interp) else { return nil }
+        if bytes.view.count < 52 {
+            return ("EIO", "the ELF interpreter \(interp) in \(target.name) is \(bytes.view.count) bytes, shorter than an ELF header: the kernel's read of it comes up short")
+        }
+        guard bytes.view.hasBytes(ELFFile.magic), let h = try? ELFFile(bytes.view).header else {
+            return ("ELIBBAD", "the ELF interpreter \(interp) in \(target.name) is not an ELF file; the kernel rejects it as a corrupted shared library")
+        }
+        if h.machine != program.machine || h.bits != program.bits {
+            return ("ELIBBAD", "the ELF interpreter \(interp) in \(target.name) is \(h.machine.factName(bits: h.bits, order: h.order)) (ELF\(h.bits)) but the program is \(program.machine.factName(bits: program.bits, order: program.order)) (ELF\(program.bits)): the kernel rejects it")
+        }
+        return nil
     }
 
     /// A musl loader where glibc is, or the reverse.
@@ -210,28 +253,6 @@ public enum StartPredictor {
     static func octal(_ mode: UInt32) -> String {
         let s = String(mode & 0o7777, radix: 8)
         return String(repeating: "0", count: max(0, 4 - s.count)) + s
-    }
-}
-
-/// Finds a DT_NEEDED library the way ld.so does: DT_RPATH (only without DT_RUNPATH), then
-/// DT_RUNPATH, then the system's search path (ld.so.cache and default directories).
-public enum LibraryResolver {
-    /// `imagePath` is the program's path in the target: `$ORIGIN` is its directory.
-    public static func find(_ lib: String, facts f: FileFacts, in target: TargetRoot, imagePath: String) -> String? {
-        if lib.utf8.contains(UInt8(ascii: "/")) { return target.fileExists(lib) ? lib : nil }
-        let origin = directory(of: imagePath)
-        let expand: (String) -> String = { $0.replacingAll("${ORIGIN}", with: origin).replacingAll("$ORIGIN", with: origin) }
-        var dirs: [String] = []
-        if f.runpath.isEmpty { dirs += f.rpath.map(expand) }
-        dirs += f.runpath.map(expand)
-        dirs += target.librarySearchPath
-        return target.find(library: lib, in: dirs.filter { !$0.isEmpty })
-    }
-
-    /// `/app/main` → `/app`; `/main` → `/`.
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
-        return String(path[..<slash])
     }
 }
 

@@ -16,6 +16,11 @@ public struct TargetRoot: Sendable {
     /// The environment a program starts with in the target (an image's `Env`); empty when the
     /// target says nothing.
     public var environment: [String: String]
+    /// The platform the target is for: a root's own (from its loader or libc), else the host's
+    /// or the one asked for.
+    public var platform: Platform = .host
+    /// The host directory at the top of a root target (`--root`), nil for a profile.
+    public var hostRoot: String?
 
     public init(name: String, tree: any FileTree, libc: Libc?, librarySearchPath: [String], environment: [String: String] = [:]) {
         self.name = name
@@ -59,25 +64,34 @@ public struct Libc: Hashable, Sendable {
 public enum TargetSpec: Sendable, Hashable {
     /// A built-in profile by name (`scratch`, `distroless-static`, …).
     case profile(String)
+    /// An unpacked root file system on the host (`--root DIR`).
+    case root(String)
 }
 
 /// The one place a target spec becomes a target.
 public enum TargetResolver {
     public enum Failure: Error, Sendable, CustomStringConvertible {
         case unknownProfile(String)
+        case notADirectory(String, String)
 
         public var description: String {
             switch self {
             case .unknownProfile(let n): return "unknown target \(n); choose one of \(TargetProfile.names.joined(separator: ", "))"
+            case .notADirectory(let d, let why): return "--root \(d): \(why)"
             }
         }
     }
 
-    public static func resolve(_ spec: TargetSpec, platform: Platform) throws(Failure) -> TargetRoot {
+    /// The target of `spec` on `platform` (nil: the target's own platform, else the host's).
+    public static func resolve(_ spec: TargetSpec, platform: Platform?) throws(Failure) -> TargetRoot {
         switch spec {
         case .profile(let name):
-            guard let p = TargetProfile.named(name, platform: platform) else { throw .unknownProfile(name) }
-            return TargetRoot(profile: p)
+            guard let p = TargetProfile.named(name, platform: platform ?? .host) else { throw .unknownProfile(name) }
+            var t = TargetRoot(profile: p)
+            t.platform = platform ?? .host
+            return t
+        case .root(let dir):
+            return try RootInspector.target(dir, platform: platform)
         }
     }
 

@@ -25,7 +25,7 @@ public enum SE200CgoDynamic: Rule {
         let s = go.signals
         guard s.cgoRuntime || !s.cgoPackages.isEmpty else { return [] }
         // Only when being dynamic breaks the start: the loader or a library is missing.
-        let missingLib = c.facts.needed.contains { LibraryResolver.find($0, facts: c.facts, in: c.target, imagePath: c.imagePath) == nil }
+        let missingLib = c.loader?.missing.isEmpty == false
         guard !c.target.fileExists(interp) || missingLib else { return [] }
         let causes = GoAdvice.cgoCauses(go)
         let cgoSetting = go.buildInfo?.setting("CGO_ENABLED").map { " (CGO_ENABLED=\($0))" } ?? ""

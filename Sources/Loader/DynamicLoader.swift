@@ -1,0 +1,419 @@
+import ELFKit
+import FileTree
+import Targets
+
+/// Which dynamic loader a program names in PT_INTERP, and so whose rules apply.
+public enum LoaderFlavor: String, Sendable, Hashable {
+    case glibc, musl
+
+    /// `ld-musl-*.so.1` is musl's; `ld-linux*.so.*`, `ld64.so.*` and `ld.so.1` are glibc's.
+    public init?(interpreter: String) {
+        let base = interpreter.split(separator: "/").last.map(String.init) ?? interpreter
+        if base.hasPrefix("ld-musl-") { self = .musl; return }
+        if base.hasPrefix("ld-linux") || base.hasPrefix("ld64.so.") || base == "ld.so.1" { self = .glibc; return }
+        return nil
+    }
+}
+
+/// One object the loader maps: the program, then its libraries in load order.
+public struct LoadedObject: Sendable, Hashable {
+    /// The name it was asked for (the DT_NEEDED string); the image path for the program.
+    public var name: String
+    /// Its path in the target, as the loader opened it.
+    public var path: String
+    /// Who asked for it (the requesting object's path); nil for the program.
+    public var neededBy: String?
+    public var soname: String?
+    public var needed: [String]
+    public var rpath: [String]
+    public var runpath: [String]
+    public var noDefaultLib: Bool
+    /// Version requirements per needed file (`.gnu.version_r`).
+    public var versionNeeds: [VersionNeed]
+    /// Versions it defines (`.gnu.version_d`); nil when its bytes are not known (a profile).
+    public var versionDefinitions: [String]?
+    /// False when the target holds only its path (a built-in profile): its own dependencies
+    /// and versions are then unknown.
+    public var contentsKnown: Bool
+}
+
+/// A library the loader could not find.
+public struct MissingLibrary: Sendable, Hashable {
+    public var name: String
+    /// The path of the object whose DT_NEEDED names it.
+    public var neededBy: String
+    /// The directories searched, in order.
+    public var searched: [String]
+    /// A file of the right name but the wrong ELF class met on the way, and its class
+    /// (glibc then says `wrong ELF class: ELFCLASS32`).
+    public var wrongClass: String?
+    public var wrongClassBits: Int?
+}
+
+/// A required symbol version the library that was found does not define.
+public struct MissingVersion: Sendable, Hashable {
+    public var version: String
+    /// The path of the library that lacks it.
+    public var library: String
+    /// The path of the object that requires it.
+    public var requiredBy: String
+    public var weak: Bool
+}
+
+/// What ld.so would do with a program in a target: the objects it maps, the first (glibc) or
+/// every (musl) library it cannot find, and the versions it finds missing.
+public struct LoadResult: Sendable, Hashable {
+    public var flavor: LoaderFlavor
+    public var objects: [LoadedObject]
+    public var missing: [MissingLibrary]
+    public var missingVersions: [MissingVersion]
+
+    /// The loader's own lines on stderr, as it prints them before exiting (glibc: the first
+    /// missing library; or every missing version; musl: every missing library).
+    public func messages(argv0: String) -> [String] {
+        switch flavor {
+        case .glibc:
+            if let m = missing.first {
+                let what = m.wrongClass != nil ? "wrong ELF class: \(m.wrongClassName)" : "cannot open shared object file: No such file or directory"
+                return ["\(argv0): error while loading shared libraries: \(m.name): \(what)"]
+            }
+            return missingVersions.filter { !$0.weak }.map {
+                "\(argv0): \($0.library): version `\($0.version)' not found (required by \($0.requiredBy == objects.first?.path ? argv0 : $0.requiredBy))"
+            }
+        case .musl:
+            return missing.map { "Error loading shared library \($0.name): No such file or directory (needed by \($0.neededBy == objects.first?.path ? argv0 : $0.neededBy))" }
+        }
+    }
+
+    /// True when ld.so gets as far as running the program (symbol binding aside).
+    public var loads: Bool { missing.isEmpty && !missingVersions.contains { !$0.weak } }
+}
+
+extension MissingLibrary {
+    var wrongClassName: String { "ELFCLASS\(wrongClassBits ?? 0)" }
+}
+
+/// ld.so's search, modelled on glibc's elf/dl-load.c `_dl_map_object` and elf/dl-deps.c
+/// `_dl_map_object_deps` (breadth-first in DT_NEEDED order, each object once), and on musl's
+/// ldso/dynlink.c `load_library`. It reads the target only through its tree.
+public struct DynamicLoader {
+    public var target: TargetRoot
+    public var platform: Platform
+    /// A lookup in the target's `/etc/ld.so.cache` (glibc), when the target has one.
+    public var cacheLookup: (@Sendable (_ name: String, _ bits: Int, _ machine: Machine) -> String?)?
+
+    public init(target: TargetRoot, platform: Platform,
+                cacheLookup: (@Sendable (_ name: String, _ bits: Int, _ machine: Machine) -> String?)? = nil) {
+        self.target = target
+        self.platform = platform
+        self.cacheLookup = cacheLookup
+    }
+
+    /// Loads the program (already read: `elf`) at `imagePath` with the loader `interpreter`.
+    /// The objects come in load order: the program, the loader itself, then the libraries.
+    public func load(program elf: ELFFile, imagePath: String, interpreter: String, flavor: LoaderFlavor) -> LoadResult {
+        let h = elf.header
+        let main = object(elf, name: imagePath, path: imagePath, neededBy: nil)
+        var result = LoadResult(flavor: flavor, objects: [main], missing: [], missingVersions: [])
+        // Names already satisfied, by the object that satisfies them (-1: known missing).
+        var known: [String: Int] = [:]
+        // The loader is mapped before anything else and answers to its path and its soname
+        // (glibc's `_dl_name_match_p`; musl's ldso entry).
+        var rtld: LoadedObject
+        switch verify(interpreter, bits: h.bits, machine: h.machine, flavor: .musl) {
+        case .ok(let o?): rtld = o
+        default:
+            rtld = LoadedObject(name: interpreter, path: interpreter, neededBy: nil, soname: nil, needed: [], rpath: [], runpath: [],
+                                noDefaultLib: false, versionNeeds: [], versionDefinitions: nil, contentsKnown: false)
+        }
+        rtld.name = interpreter
+        rtld.neededBy = imagePath
+        rtld.needed = []   // its own needs are its business
+        result.objects.append(rtld)
+        known[interpreter] = 1
+        known[basename(interpreter)] = 1
+        if let so = rtld.soname { known[so] = 1 }
+        // Breadth-first: the program's DT_NEEDED in order, then each library's own.
+        var queue: [Int] = [0]
+        var head = 0
+        while head < queue.count {
+            let requester = result.objects[queue[head]]
+            let chain = loaderChain(result, from: queue[head])
+            head += 1
+            for name in requester.needed {
+                if known[name] != nil { continue }
+                if flavor == .musl, MuslNames.isLibc(name) {
+                    known[name] = 1   // musl is libc, libm, libpthread… itself
+                    continue
+                }
+                switch find(name, requester: requester, chain: chain, bits: h.bits, machine: h.machine, flavor: flavor) {
+                case .found(let path, let obj):
+                    // The same file under another name (a soname met before) is loaded once.
+                    if let so = obj?.soname, let i = known[so], i >= 0 {
+                        known[name] = i
+                        continue
+                    }
+                    var o = obj ?? LoadedObject(name: name, path: path, neededBy: requester.path, soname: nil, needed: [], rpath: [],
+                                                runpath: [], noDefaultLib: false, versionNeeds: [], versionDefinitions: nil, contentsKnown: false)
+                    o.name = name
+                    o.neededBy = requester.path
+                    result.objects.append(o)
+                    let i = result.objects.count - 1
+                    known[name] = i
+                    if let so = o.soname { known[so] = i }
+                    queue.append(i)
+                case .missing(let searched, let wrongClass):
+                    result.missing.append(MissingLibrary(name: name, neededBy: requester.path, searched: searched,
+                                                         wrongClass: wrongClass?.path, wrongClassBits: wrongClass?.bits))
+                    // glibc stops at the first (`messages` prints only that one); the rest are
+                    // found too, so that one report names every missing library.
+                    known[name] = -1
+                }
+            }
+        }
+        // Versions are checked once every object is loaded (rtld.c `version_check_doit`).
+        if flavor == .glibc && result.missing.isEmpty { result.missingVersions = versionCheck(result.objects) }
+        return result
+    }
+
+    func basename(_ p: String) -> String {
+        p.split(separator: "/").last.map(String.init) ?? p
+    }
+
+    // MARK: - Search
+
+    enum Found {
+        case found(String, LoadedObject?)
+        case missing([String], (path: String, bits: Int)?)
+    }
+
+    /// The objects from `index` up the loading chain to the program (for inherited RPATH).
+    func loaderChain(_ r: LoadResult, from index: Int) -> [LoadedObject] {
+        var out: [LoadedObject] = []
+        var current: LoadedObject? = r.objects[index]
+        var guardCount = 0
+        while let c = current, guardCount < r.objects.count + 1 {
+            out.append(c)
+            guardCount += 1
+            current = c.neededBy.flatMap { by in r.objects.first { $0.path == by } }
+        }
+        return out
+    }
+
+    func find(_ name: String, requester: LoadedObject, chain: [LoadedObject], bits: Int, machine: Machine, flavor: LoaderFlavor) -> Found {
+        var wrongClass: (path: String, bits: Int)?
+        var searched: [String] = []
+        func attempt(_ path: String) -> LoadedObject?? {
+            switch verify(path, bits: bits, machine: machine, flavor: flavor) {
+            case .absent: return nil
+            case .wrongClass(let b):
+                if wrongClass == nil { wrongClass = (path, b) }
+                return nil
+            case .ok(let o): return .some(o)
+            }
+        }
+        // A name with a slash is opened as is (relative to the working directory, / here).
+        if name.utf8.contains(UInt8(ascii: "/")) {
+            let p = name.hasPrefix("/") ? name : "/" + name
+            if let o = attempt(p) { return .found(p, o) }
+            return .missing([], wrongClass)
+        }
+        var dirs: [String] = []
+        let env = target.environment["LD_LIBRARY_PATH"].map { splitPath($0, separators: flavor == .glibc ? ":;" : ":") } ?? []
+        switch flavor {
+        case .glibc:
+            // RPATH of the requester and up its chain, only when the requester has no RUNPATH.
+            if requester.runpath.isEmpty {
+                for o in chain where o.runpath.isEmpty { dirs += expand(o.rpath, for: o) }
+            }
+            dirs += env
+            dirs += expand(requester.runpath, for: requester)
+        case .musl:
+            dirs += env
+            // RPATH and RUNPATH alike, inherited up the chain.
+            for o in chain { dirs += expand(o.rpath + o.runpath, for: o, musl: true) }
+        }
+        for d in dirs {
+            let p = join(d, name)
+            searched.append(d)
+            if let o = attempt(p) { return .found(p, o) }
+        }
+        if flavor == .glibc, !requester.noDefaultLib, let lookup = cacheLookup, let p = lookup(name, bits, machine) {
+            if let o = attempt(p) { return .found(p, o) }
+        }
+        if flavor == .glibc && requester.noDefaultLib { return .missing(searched, wrongClass) }
+        for d in target.librarySearchPath {
+            let p = join(d, name)
+            searched.append(d)
+            if let o = attempt(p) { return .found(p, o) }
+        }
+        return .missing(searched, wrongClass)
+    }
+
+    enum Verified {
+        case absent
+        case wrongClass(Int)
+        case ok(LoadedObject?)
+    }
+
+    /// glibc's `open_verify`: a missing file is skipped, a file of the wrong class or machine is
+    /// skipped (the class remembered for the message). musl takes the first file that opens.
+    func verify(_ path: String, bits: Int, machine: Machine, flavor: LoaderFlavor) -> Verified {
+        guard target.tree.isRegularFile(path) else { return .absent }
+        let bytes: FileBytes
+        do {
+            bytes = try target.tree.contents(path)
+        } catch {
+            // A tree of paths only: the file is there, its contents unknown.
+            return .ok(nil)
+        }
+        guard let elf = try? ELFFile(bytes.view) else { return flavor == .musl ? .ok(nil) : .absent }
+        if flavor == .glibc {
+            if elf.header.bits != bits { return .wrongClass(elf.header.bits) }
+            if elf.header.machine != machine { return .absent }
+        }
+        return .ok(object(elf, name: path, path: path, neededBy: nil))
+    }
+
+    func object(_ elf: ELFFile, name: String, path: String, neededBy: String?) -> LoadedObject {
+        let dyn = (try? elf.dynamic()) ?? nil
+        return LoadedObject(
+            name: name, path: path, neededBy: neededBy, soname: dyn?.soname, needed: dyn?.needed ?? [],
+            rpath: dyn?.rpath ?? [], runpath: dyn?.runpath ?? [], noDefaultLib: dyn?.flags1.contains(.noDefaultLib) ?? false,
+            versionNeeds: (try? elf.versionNeeds()) ?? [], versionDefinitions: (try? elf.versionDefinitions()) ?? [],
+            contentsKnown: true)
+    }
+
+    // MARK: - Dynamic string tokens
+
+    /// Expands `$ORIGIN`, `$LIB`, `$PLATFORM` (and `${…}`) in each element; glibc drops an
+    /// element whose token has no value, musl drops an element with any `$` but `$ORIGIN`.
+    func expand(_ list: [String], for o: LoadedObject, musl: Bool = false) -> [String] {
+        var out: [String] = []
+        for element in list.flatMap({ splitPath($0, separators: ":") }) {
+            if let e = substitute(element, origin: origin(of: o), musl: musl) { out.append(e) }
+        }
+        return out
+    }
+
+    func origin(of o: LoadedObject) -> String {
+        // The program's origin is its real directory (/proc/self/exe); a library's is the
+        // directory it was opened from.
+        let p = o.neededBy == nil ? ((try? target.tree.resolve(o.path, followLast: true)) ?? o.path) : o.path
+        guard let slash = p.lastIndex(of: "/"), slash != p.startIndex else { return "/" }
+        return String(p[..<slash])
+    }
+
+    func substitute(_ s: String, origin: String, musl: Bool) -> String? {
+        guard s.contains("$") else { return s }
+        var out = ""
+        var rest = Substring(s)
+        while let dollar = rest.firstIndex(of: "$") {
+            out += rest[..<dollar]
+            rest = rest[rest.index(after: dollar)...]
+            var name: Substring
+            if rest.first == "{" {
+                guard let close = rest.firstIndex(of: "}") else { return nil }
+                name = rest[rest.index(after: rest.startIndex)..<close]
+                rest = rest[rest.index(after: close)...]
+            } else {
+                let end = rest.firstIndex { !($0.isLetter || $0.isNumber || $0 == "_") } ?? rest.endIndex
+                name = rest[..<end]
+                rest = rest[end...]
+            }
+            switch name {
+            case "ORIGIN": out += origin
+            case "LIB" where !musl:
+                guard let lib = libToken else { return nil }
+                out += lib
+            case "PLATFORM" where !musl:
+                guard let p = platformToken else { return nil }
+                out += p
+            default:
+                if musl { return nil }
+                out += "$" + name   // glibc keeps an unknown `$X` literally
+            }
+        }
+        return out + rest
+    }
+
+    /// `$LIB`: Debian's glibc builds use the multiarch directory, upstream `lib64`/`lib`.
+    var libToken: String? {
+        let paths = PlatformLibraryPaths(platform)
+        return target.directoryExists("/lib/" + paths.triple) ? "lib/" + paths.triple : paths.upstreamLib
+    }
+
+    /// `$PLATFORM`: AT_PLATFORM of the kernel.
+    var platformToken: String? {
+        switch platform.architecture {
+        case "amd64": return "x86_64"
+        case "arm64": return "aarch64"
+        case "386": return "i686"
+        case "s390x": return "s390x"
+        case "ppc64le": return "ppc64le"
+        case "riscv64": return "riscv64"
+        default: return nil
+        }
+    }
+
+    func splitPath(_ s: String, separators: String) -> [String] {
+        s.split(omittingEmptySubsequences: false, whereSeparator: { separators.contains($0) }).map { $0.isEmpty ? "." : String($0) }
+    }
+
+    func join(_ dir: String, _ name: String) -> String {
+        let d = dir == "." ? "/" : dir
+        return d.hasSuffix("/") ? d + name : d + "/" + name
+    }
+
+    // MARK: - Versions
+
+    /// glibc's `_dl_check_all_versions`: every object's requirements against the definitions
+    /// of the object that was loaded for that file name (elf/dl-version.c).
+    func versionCheck(_ objects: [LoadedObject]) -> [MissingVersion] {
+        var out: [MissingVersion] = []
+        for o in objects where o.contentsKnown {
+            for need in o.versionNeeds {
+                guard let lib = objects.first(where: { ($0.name == need.file || $0.soname == need.file) && $0.neededBy != nil }),
+                      let defs = lib.versionDefinitions, lib.contentsKnown, !defs.isEmpty else { continue }
+                for r in need.requirements where !defs.contains(r.name) {
+                    out.append(MissingVersion(version: r.name, library: lib.path, requiredBy: o.path, weak: r.weak))
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// musl's ldso/dynlink.c: these names are the C library itself, never searched for.
+enum MuslNames {
+    static let reserved = ["c", "pthread", "rt", "m", "dl", "util", "xnet"]
+    static func isLibc(_ name: String) -> Bool {
+        guard name.hasPrefix("lib") else { return false }
+        let rest = name.dropFirst(3)
+        return reserved.contains { r in rest.hasPrefix(r + ".") }
+    }
+}
+
+/// The directories of a platform's C library, as Debian and upstream glibc name them.
+public struct PlatformLibraryPaths: Sendable {
+    public var triple: String
+    public var upstreamLib: String
+
+    public init(_ p: Platform) {
+        switch p.architecture {
+        case "arm64": triple = "aarch64-linux-gnu"; upstreamLib = "lib64"
+        case "386": triple = "i386-linux-gnu"; upstreamLib = "lib"
+        case "arm": triple = "arm-linux-gnueabihf"; upstreamLib = "lib"
+        case "s390x": triple = "s390x-linux-gnu"; upstreamLib = "lib64"
+        case "ppc64le": triple = "powerpc64le-linux-gnu"; upstreamLib = "lib64"
+        case "riscv64": triple = "riscv64-linux-gnu"; upstreamLib = "lib64/lp64d"
+        default: triple = "x86_64-linux-gnu"; upstreamLib = "lib64"
+        }
+    }
+
+    /// Where glibc's ld.so looks last: Debian's multiarch directories when the root has them
+    /// (debian/rules, local-ld-multiarch.diff), else upstream's `slibdir:libdir`.
+    public func systemDirectories(multiarch: Bool) -> [String] {
+        multiarch ? ["/lib/\(triple)", "/usr/lib/\(triple)", "/lib", "/usr/lib"] : ["/\(upstreamLib)", "/usr/\(upstreamLib)"]
+    }
+}
