@@ -6,12 +6,8 @@ import PackageDescription
 //   → Targets (what an image holds) → Rules (start verdict, findings)
 //   → Render (text, JSON, SARIF, GitHub) → StaticCheckELFCLI (thin CLI).
 // CrossCheck loads libelf at run time (dlopen), so libelf is never a build requirement.
-// Release builds reach generic metadata through accessor calls rather than by mangled name:
-// resolving a name at run time demangles it and scans every protocol conformance in the
-// binary, which cost more start-up time than checking a file.
-let fastStart: [SwiftSetting] = [
-    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release)),
-]
+// No unsafeFlags here: SwiftPM refuses them in a dependency. The release recipe's speed flag
+// is in the Makefile.
 
 let package = Package(
     name: "staticcheck-elf",
@@ -22,25 +18,24 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "ELFKit", swiftSettings: fastStart),
-        .target(name: "GoBinary", dependencies: ["ELFKit"], swiftSettings: fastStart),
-        .target(name: "Targets", dependencies: ["ELFKit"], swiftSettings: fastStart),
-        .target(name: "Rules", dependencies: ["ELFKit", "GoBinary", "Targets"], swiftSettings: fastStart, plugins: ["RuleRegistryPlugin"]),
+        .target(name: "ELFKit"),
+        .target(name: "GoBinary", dependencies: ["ELFKit"]),
+        .target(name: "Targets", dependencies: ["ELFKit"]),
+        .target(name: "Rules", dependencies: ["ELFKit", "GoBinary", "Targets"], plugins: ["RuleRegistryPlugin"]),
         // Adding a rule is adding one file in Sources/Rules/Checks: the registry is generated.
         .executableTarget(name: "RuleRegistryGen"),
         .plugin(name: "RuleRegistryPlugin", capability: .buildTool(), dependencies: ["RuleRegistryGen"]),
-        .target(name: "Render", dependencies: ["Rules"], swiftSettings: fastStart),
+        .target(name: "Render", dependencies: ["Rules"]),
         .target(name: "CElfShim", linkerSettings: [.linkedLibrary("dl")]),
         // libelf's headers and library, linked by the tests only (apt: libelf-dev).
         .systemLibrary(name: "CLibelf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
-        .target(name: "CrossCheck", dependencies: ["ELFKit", "CElfShim"], swiftSettings: fastStart),
+        .target(name: "CrossCheck", dependencies: ["ELFKit", "CElfShim"]),
         .executableTarget(
             name: "StaticCheckELFCLI",
             dependencies: [
                 "ELFKit", "GoBinary", "Targets", "Rules", "Render", "CrossCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: fastStart
+            ]
         ),
         .testTarget(name: "ELFKitTests", dependencies: ["ELFKit", "TestSupport"]),
         .testTarget(name: "GoBinaryTests", dependencies: ["GoBinary", "ELFKit", "TestSupport"]),
