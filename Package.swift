@@ -25,7 +25,7 @@ let package = Package(
         // Adding a rule is adding one file in Sources/Rules/Checks: the registry is generated.
         .executableTarget(name: "RuleRegistryGen"),
         .plugin(name: "RuleRegistryPlugin", capability: .buildTool(), dependencies: ["RuleRegistryGen"]),
-        .target(name: "Render", dependencies: ["Rules"]),
+        .target(name: "Render", dependencies: ["ELFKit", "GoBinary", "Rules"]),
         .target(name: "CElfShim", linkerSettings: [.linkedLibrary("dl")]),
         // libelf's headers and library, linked by the tests only (apt: libelf-dev).
         .systemLibrary(name: "CLibelf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "ELFKitTests", dependencies: ["ELFKit", "TestSupport"]),
         .testTarget(name: "GoBinaryTests", dependencies: ["GoBinary", "ELFKit", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Targets", "GoBinary", "ELFKit", "TestSupport"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "Rules", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Rules", "ELFKit", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "CrossCheckTests", dependencies: ["CrossCheck", "CElfShim", "CLibelf", "ELFKit", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         // Shared helpers for tests: locating TestBinaries/out, running tools, temp roots.
