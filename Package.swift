@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Targets", "GoBinary", "ELFKit", "TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Rules", "ELFKit", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "CrossCheckTests", dependencies: ["CrossCheck", "CElfShim", "CLibelf", "ELFKit", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Schema"]),
         // Shared helpers for tests: locating TestBinaries/out, running tools, temp roots.
         .target(name: "TestSupport", dependencies: ["ELFKit"], path: "Tests/TestSupport"),
     ],
