@@ -20,7 +20,8 @@ public struct RunDocument: Sendable {
 public let toolName = "staticcheck-elf"
 public let toolURI = "https://github.com/staticcheck-elf/staticcheck-elf"
 
-/// The JSON contract of PRODUCT.md (`schemaVersion: 1`). Keys may be added, never renamed.
+/// The JSON contract of the README's JSON section (`schemaVersion: 1`). Keys may be added, never
+/// renamed.
 public enum JSONRenderer {
     public static func render(_ doc: RunDocument, includeVerdict: Bool = true) -> String {
         var out: [UInt8] = []
