@@ -8,7 +8,7 @@ import Darwin
 
 extension String {
     /// Replaces every occurrence of `target` (without Foundation, which costs startup time).
-    public func replacingAll(_ target: String, with replacement: String) -> String {
+    package func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return self }
         var out = ""
         var rest = Substring(self)
@@ -24,7 +24,7 @@ extension String {
 extension String {
     /// `hasPrefix` for an ASCII literal, comparing UTF-8 bytes (String.hasPrefix compares
     /// Unicode canonical equivalence, which costs far more and means the same here).
-    public func hasASCIIPrefix(_ prefix: StaticString) -> Bool {
+    package func hasASCIIPrefix(_ prefix: StaticString) -> Bool {
         let n = prefix.utf8CodeUnitCount
         if let r = utf8.withContiguousStorageIfAvailable({ b -> Bool in
             guard b.count >= n, let base = b.baseAddress else { return n == 0 }
@@ -36,7 +36,7 @@ extension String {
     }
 
     /// Lowercase hexadecimal of `bytes`, two digits per byte.
-    public static func lowercaseHex(_ bytes: UnsafeRawBufferPointer) -> String {
+    package static func lowercaseHex(_ bytes: UnsafeRawBufferPointer) -> String {
         let digits: StaticString = "0123456789abcdef"
         return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
             let d = digits.utf8Start
@@ -54,8 +54,9 @@ extension String {
 extension Array where Element == String {
     /// The standard library's `joined(separator:)`, compiled here for `[String]`: the generic
     /// one resolves its associated types at run time on first use, a conformance scan that
-    /// costs a tenth of a millisecond of start-up.
-    public func joined(separator: String) -> String {
+    /// costs a tenth of a millisecond of start-up. `package`, never `public`: it would replace
+    /// the standard method in every client of ELFKit.
+    package func joined(separator: String) -> String {
         var out = ""
         for (i, s) in enumerated() {
             if i > 0 { out += separator }

@@ -81,8 +81,10 @@ struct PlatformPaths {
     }
 }
 
-/// What Go reads at run time, per the golang/go sources (see docs/GO-BINARIES.md):
-/// crypto/x509 root_linux.go, time/zoneinfo_unix.go, os/user (pure Go), os.TempDir.
+/// What Go reads at run time, per the golang/go sources: src/crypto/x509/root_linux.go (the CA
+/// bundle files), src/time/zoneinfo_unix.go (the zoneinfo directories), src/os/user/lookup_unix.go
+/// (the pure-Go /etc/passwd and /etc/group reader) and os.TempDir (src/os/file_unix.go: $TMPDIR,
+/// else /tmp).
 private let caBundle = ["/etc/ssl/certs/ca-certificates.crt"]
 private let zoneinfo = ["/usr/share/zoneinfo", "/usr/share/zoneinfo/Europe", "/usr/share/zoneinfo/America"]
 private let zoneFiles = ["/usr/share/zoneinfo/UTC", "/usr/share/zoneinfo/Europe/Paris", "/usr/share/zoneinfo/America/New_York"]

@@ -153,7 +153,7 @@ func json(_ s: String) throws -> [String: Any] {
         #expect(r.status == 2)
         let sarif = dir.appendingPathComponent("out.sarif")
         try Data(r.stdout.utf8).write(to: sarif)
-        let schema = TestPaths.repo.deletingLastPathComponent().appendingPathComponent("shared/data/sarif-schema-2.1.0.json")
+        let schema = TestPaths.repo.appendingPathComponent("Tests/CLITests/Schema/sarif-schema-2.1.0.json")
         let python = TestPaths.repo.appendingPathComponent(".venv/bin/python").path
         let check = try run(python, ["-c", """
             import json, sys, jsonschema

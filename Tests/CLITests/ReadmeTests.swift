@@ -21,6 +21,7 @@ import Testing
         #expect(head.count > 400)
         #expect(readme.contains("$ staticcheck-elf ./main\n" + head), "README example differs from:\n\(head)")
         #expect(readme.contains("swift run -c release staticcheck-elf ./main"))
+        #expect(readme.contains("make install"))
         #expect(readme.contains("make test"))
     }
 }

@@ -2,25 +2,8 @@ import ELFKit
 import GoBinary
 import Rules
 
-/// What every renderer receives: the tool, the target, and the reports in input order.
-public struct RunDocument: Sendable {
-    public var toolVersion: String
-    public var targetName: String
-    public var platform: String
-    public var reports: [FileReport]
-
-    public init(toolVersion: String, targetName: String, platform: String, reports: [FileReport]) {
-        self.toolVersion = toolVersion
-        self.targetName = targetName
-        self.platform = platform
-        self.reports = reports
-    }
-}
-
-public let toolName = "staticcheck-elf"
-public let toolURI = "https://github.com/staticcheck-elf/staticcheck-elf"
-
-/// The JSON contract of PRODUCT.md (`schemaVersion: 1`). Keys may be added, never renamed.
+/// The JSON contract of the README's JSON section (`schemaVersion: 1`). Keys may be added, never
+/// renamed.
 public enum JSONRenderer {
     public static func render(_ doc: RunDocument, includeVerdict: Bool = true) -> String {
         var out: [UInt8] = []

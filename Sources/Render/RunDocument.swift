@@ -1,0 +1,19 @@
+import Rules
+
+/// What every renderer receives: the tool, the target, and the reports in input order.
+public struct RunDocument: Sendable {
+    public var toolVersion: String
+    public var targetName: String
+    public var platform: String
+    public var reports: [FileReport]
+
+    public init(toolVersion: String, targetName: String, platform: String, reports: [FileReport]) {
+        self.toolVersion = toolVersion
+        self.targetName = targetName
+        self.platform = platform
+        self.reports = reports
+    }
+}
+
+public let toolName = "staticcheck-elf"
+public let toolURI = "https://github.com/staticcheck-elf/staticcheck-elf"
