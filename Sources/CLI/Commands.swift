@@ -60,8 +60,14 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check files (default): the start verdict, the findings, the fixes.")
 
-    @Option(help: "The image the files will run in: \(TargetProfile.names.joined(separator: ", ")).")
-    var target: String = "scratch"
+    @Option(help: "The image the files will run in: \(TargetProfile.names.joined(separator: ", ")) (default: scratch).")
+    var target: String?
+
+    @Option(help: "The target is this directory: an unpacked root file system. A PATH inside it is that file of the root.")
+    var root: String?
+
+    @Option(help: "Where a PATH outside the target will live in it (absolute), e.g. --at /app/main.")
+    var at: String?
 
     @Option(help: "The platform the image runs on (default: the host's), e.g. linux/amd64, linux/arm64.")
     var platform: String?
@@ -84,7 +90,8 @@ struct Check: ParsableCommand {
     /// The run this command line asks for.
     var configuration: RunConfiguration {
         var c = RunConfiguration()
-        c.target = .profile(target)
+        c.target = root.map(TargetSpec.root) ?? .profile(target ?? "scratch")
+        c.at = at
         c.platform = platform
         c.format = format
         c.failOn = failOn
@@ -95,6 +102,7 @@ struct Check: ParsableCommand {
     }
 
     func validate() throws {
+        if target != nil && root != nil { throw ValidationError(FastParse.bothTargets) }
         if let problem = configuration.problem { throw ValidationError(problem) }
     }
 

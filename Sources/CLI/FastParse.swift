@@ -1,4 +1,5 @@
 import Runner
+import Targets
 
 /// The common invocation (`staticcheck-elf [check] [--opt value]... PATH...`) parsed by hand:
 /// swift-argument-parser costs about a millisecond per process, more than reading a binary.
@@ -6,11 +7,15 @@ import Runner
 /// values — goes to swift-argument-parser, which prints the usage error (exit 64). A test keeps
 /// the two parsers equal on every option in both spellings.
 public enum FastParse {
-    /// Parses exactly `[check] (--target|--platform|--format|--fail-on|--disable|--enable)
+    /// Parses exactly `[check] (--target|--root|--at|--platform|--format|--fail-on|--disable|--enable)
     /// VALUE (or --opt=VALUE) ... PATH...`; nil for anything else (help, other commands,
     /// unknown options, a missing value, `--`), which swift-argument-parser then handles.
+    static let bothTargets = "give --target or --root, not both"
+
     public static func check(_ args: [String]) -> RunConfiguration? {
         var o = RunConfiguration()
+        var target: String?
+        var root: String?
         var rest = args[...]
         if rest.first == "check" {
             rest = rest.dropFirst()
@@ -31,7 +36,9 @@ public enum FastParse {
             }
             guard let value else { return nil }
             switch name {
-            case "--target": o.target = .profile(value)
+            case "--target": target = value
+            case "--root": root = value
+            case "--at": o.at = value
             case "--platform": o.platform = value
             case "--format":
                 guard let f = OutputFormat(rawValue: value) else { return nil }
@@ -44,6 +51,9 @@ public enum FastParse {
             default: return nil
             }
         }
+        // Both at once is a usage error, which swift-argument-parser words.
+        if target != nil && root != nil { return nil }
+        o.target = root.map(TargetSpec.root) ?? .profile(target ?? "scratch")
         return o
     }
 }

@@ -48,3 +48,31 @@ extension ELFFile {
         return s.hasFileBytes ? Int(s.size / entsize) : 0
     }
 }
+
+/// An undefined dynamic symbol and the version index it is bound to (`.gnu.version`).
+public struct ImportedSymbol: Hashable, Sendable {
+    public var name: String
+    /// The `.gnu.version` entry: 0 local, 1 global (unversioned), else a `vna_other` index.
+    public var versionIndex: UInt16
+    /// STB_WEAK: an unresolved weak reference is not an error.
+    public var weak: Bool
+}
+
+extension ELFFile {
+    /// The undefined symbols of `.dynsym` with their version indexes from `.gnu.version`, in
+    /// table order; empty without section headers (the tables are then not named).
+    public func importedSymbols() throws(FormatError) -> [ImportedSymbol] {
+        let secs = try sections()
+        guard let dynsym = secs.first(where: { $0.type == .dynsym }) else { return [] }
+        let symbols = try symbols(in: dynsym)
+        var versions: ByteView?
+        if let v = secs.first(where: { $0.type == .gnuVersym }) { versions = try data(of: v) }
+        var out: [ImportedSymbol] = []
+        for (i, s) in symbols.enumerated() where i > 0 && s.shndx == 0 && !s.name.isEmpty {
+            var index: UInt16 = 1
+            if let versions, let v = try? versions.u16(UInt64(i) * 2, order, field: ".gnu.version entry") { index = v & 0x7fff }
+            out.append(ImportedSymbol(name: s.name, versionIndex: index, weak: s.binding == 2))
+        }
+        return out
+    }
+}

@@ -35,6 +35,46 @@ public struct HostTree: FileTree {
         self.name = name
     }
 
+    /// Where the host path `hostPath` (as typed: relative to the working directory, or
+    /// absolute) is in this rooted tree, or nil when it lies outside the root (or for the host).
+    /// Compared lexically and through the real paths of the root and of the path's directory,
+    /// so `./rootfs/app/main` and a symlinked root both land inside.
+    public func treePath(ofHostPath hostPath: String) -> String? {
+        guard let root else { return nil }
+        let top = root.isEmpty ? "/" : root
+        func absolute(_ p: String) -> String {
+            if p.hasPrefix("/") { return TreeResolver.normalize(p) }
+            return TreeResolver.normalize(HostTree.workingDirectory() + "/" + p)
+        }
+        func inside(_ p: String, _ r: String) -> String? {
+            if r == "/" { return p }
+            if p == r { return "/" }
+            return p.hasPrefix(r + "/") ? String(p.dropFirst(r.count)) : nil
+        }
+        let p = absolute(hostPath)
+        if let t = inside(p, absolute(top)) { return t }
+        // Through real paths: the directory holding the path (the path itself may be a link
+        // that means something else inside the root).
+        let slash = p.lastIndex(of: "/") ?? p.startIndex
+        let dir = slash == p.startIndex ? "/" : String(p[..<slash])
+        let name = String(p[p.index(after: slash)...])
+        guard let realRoot = HostTree.realPath(absolute(top)), let realDir = HostTree.realPath(dir),
+              let t = inside(realDir, realRoot) else { return nil }
+        return t == "/" ? "/" + name : t + "/" + name
+    }
+
+    static func workingDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "/" }
+        return String(cString: buffer)
+    }
+
+    static func realPath(_ p: String) -> String? {
+        guard let r = realpath(p, nil) else { return nil }
+        defer { free(r) }
+        return String(cString: r)
+    }
+
     /// The host path for a tree path.
     @inline(__always)
     func hostPath(_ path: String) -> String {

@@ -27,12 +27,13 @@ public enum JSONRenderer {
             w.beginObject()
             w.field("name", doc.targetName)
             w.field("platform", doc.platform)
+            if let root = doc.targetRoot { w.field("root", root) }
             w.endObject()
         }
         w.key("files")
         w.beginArray()
         for r in doc.reports {
-            file(r, includeVerdict: includeVerdict, into: &w)
+            file(r, includeVerdict: includeVerdict, imagePath: doc.targetRoot != nil, into: &w)
             if w.bytes.count >= 1 << 16 { w.drain(to: sink) }
         }
         w.endArray()
@@ -41,9 +42,10 @@ public enum JSONRenderer {
         w.drain(to: sink)
     }
 
-    static func file(_ r: FileReport, includeVerdict: Bool, into w: inout JSONWriter) {
+    static func file(_ r: FileReport, includeVerdict: Bool, imagePath: Bool, into w: inout JSONWriter) {
         w.beginObject()
         w.field("path", r.path)
+        if imagePath { w.field("imagePath", r.imagePath) }
         if includeVerdict {
             w.key("start")
             if let v = r.start { start(v, into: &w) } else { w.null() }

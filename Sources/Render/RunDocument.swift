@@ -5,12 +5,16 @@ public struct RunDocument: Sendable {
     public var toolVersion: String
     public var targetName: String
     public var platform: String
+    /// The host directory of a real target (`--root`); nil for a built-in profile. With it,
+    /// every file shows its `imagePath`.
+    public var targetRoot: String?
     public var reports: [FileReport]
 
-    public init(toolVersion: String, targetName: String, platform: String, reports: [FileReport]) {
+    public init(toolVersion: String, targetName: String, platform: String, targetRoot: String? = nil, reports: [FileReport]) {
         self.toolVersion = toolVersion
         self.targetName = targetName
         self.platform = platform
+        self.targetRoot = targetRoot
         self.reports = reports
     }
 }

@@ -25,8 +25,11 @@ public struct RunConfiguration: Sendable, Hashable {
     public var enable: [String] = []
     /// Severities in place of the rules' defaults, by rule ID or name.
     public var severities: [String: Severity] = [:]
-    /// Files or directories, on the host.
+    /// Files or directories, on the host (inside a `--root` directory: that file of the root).
     public var paths: [String] = []
+    /// Where a host file that is not inside the target will be (`--at /app/main`); else derived
+    /// from its path.
+    public var at: String?
     /// Colour in text output.
     public var color = false
 
@@ -41,6 +44,10 @@ public struct RunConfiguration: Sendable, Hashable {
         if case .profile(let name) = target, !TargetProfile.names.contains(name) {
             return TargetResolver.Failure.unknownProfile(name).description
         }
+        if let at {
+            if !at.hasPrefix("/") { return "--at \(at): give the absolute path the file will have in the target, e.g. --at /app/main" }
+            if paths.count != 1 { return "--at names the place of one file; give exactly one PATH with it" }
+        }
         for id in (disable + enable).flatMap(RunConfiguration.ruleNames) + severities.keys.map({ Substring($0) })
         where RuleRegistry.info(id.trimmingSpaces) == nil {
             return "unknown rule \(id.trimmingSpaces); `staticcheck-elf list-rules` shows them"
@@ -48,9 +55,9 @@ public struct RunConfiguration: Sendable, Hashable {
         return nil
     }
 
-    /// The platform checked against: as given, else the host's.
-    public var resolvedPlatform: Platform {
-        platform.flatMap(Platform.init(parsing:)) ?? Platform.host
+    /// The platform asked for, if any (else the target's own, else the host's).
+    public var requestedPlatform: Platform? {
+        platform.flatMap(Platform.init(parsing:))
     }
 
     /// The rules this run applies, in registry order.

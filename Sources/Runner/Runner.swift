@@ -27,15 +27,27 @@ public let toolVersion = "0.1.0"
 public enum Runner {
     /// Checks every path of `config` against its target; the document in input order.
     public static func check(_ config: RunConfiguration) throws(TargetResolver.Failure) -> RunDocument {
-        let platform = config.resolvedPlatform
-        let target = try TargetResolver.resolve(config.target, platform: platform)
+        let target = try TargetResolver.resolve(config.target, platform: config.requestedPlatform)
+        let platform = target.platform
         let analyzer = Analyzer(target: target, platform: platform, enabledRules: config.enabledRules,
                                 severities: config.severitiesByID)
-        let tree = HostTree.host
-        let reports = reports(for: config.paths, in: tree) { input in
-            analyzer.check(input, imagePath: TargetResolver.derivedImagePath(input.display), in: tree)
+        var reports: [FileReport] = []
+        for path in config.paths {
+            // A path inside a root target is that file of the root, at its own place; any
+            // other is a host file, placed where --at says or where its path suggests.
+            if let rooted = target.tree as? HostTree, let inside = rooted.treePath(ofHostPath: path) {
+                reports += Self.reports(for: [InputPath(display: path, treePath: inside)], in: rooted, imagePath: \.treePath) {
+                    analyzer.check($0, imagePath: $1, in: rooted)
+                }
+            } else {
+                let place: (InputPath) -> String = { config.at ?? TargetResolver.derivedImagePath($0.display) }
+                reports += Self.reports(for: [InputPath(path)], in: HostTree.host, imagePath: place) {
+                    analyzer.check($0, imagePath: $1, in: HostTree.host)
+                }
+            }
         }
-        return RunDocument(toolVersion: toolVersion, targetName: target.name, platform: platform.description, reports: reports)
+        return RunDocument(toolVersion: toolVersion, targetName: target.name, platform: platform.description,
+                           targetRoot: target.hostRoot.map { $0.isEmpty ? "/" : $0 }, reports: reports)
     }
 
     /// Checks, writes the document in the configured format, and returns the exit status.
@@ -45,7 +57,9 @@ public enum Runner {
             doc = try check(config)
         } catch {
             out.warn("staticcheck-elf: \(error)")
-            return 64
+            // An unknown profile is a usage error; a root that cannot be read is an input error.
+            if case .unknownProfile = error { return 64 }
+            return 2
         }
         render(doc, format: config.format, color: config.color, to: out)
         if config.format != .text {
@@ -74,7 +88,7 @@ public enum Runner {
         var crossFailed = false
         var crossText = ""
         let tree = HostTree.host
-        let reports = reports(for: config.paths, in: tree) { input in
+        let reports = reports(for: config.paths.map(InputPath.init), in: tree, imagePath: { TargetResolver.derivedImagePath($0.display) }) { input, _ in
             let report = Analyzer.inspect(input, in: tree)
             guard config.crossCheck, report.facts?.format == .elf else { return report }
             let p = input.display
@@ -107,13 +121,14 @@ public enum Runner {
 
     /// One report per input: `body` for each file found, an error report for each path that
     /// cannot be read (so the other files are still checked, and the run exits 2).
-    static func reports(for paths: [String], in tree: some FileTree, _ body: (InputPath) -> FileReport) -> [FileReport] {
-        InputWalker.expand(paths.map(InputPath.init), in: tree).map { item in
+    static func reports(for paths: [InputPath], in tree: some FileTree, imagePath: (InputPath) -> String,
+                        _ body: (InputPath, String) -> FileReport) -> [FileReport] {
+        InputWalker.expand(paths, in: tree).map { item in
             switch item {
             case .file(let p):
-                return body(p)
+                return body(p, imagePath(p))
             case .unreadable(let p, let why):
-                var r = FileReport(path: p.display)
+                var r = FileReport(path: p.display, imagePath: imagePath(p))
                 r.error = why
                 return r
             }

@@ -9,6 +9,8 @@ import Testing
 @Suite struct ParserParityTests {
     static let options: [(name: String, values: [String])] = [
         ("--target", ["scratch", "distroless-base", "alpine"]),
+        ("--root", ["rootfs", "/srv/root"]),
+        ("--at", ["/app/main"]),
         ("--platform", ["linux/arm64", "linux/386"]),
         ("--format", OutputFormat.allCases.map(\.rawValue)),
         ("--fail-on", FailOn.allCases.map(\.rawValue)),
@@ -36,6 +38,7 @@ import Testing
         out.append(["--target", "alpine", "--platform=linux/arm64", "--format", "sarif", "--fail-on=warning",
                     "--disable", "SE400", "--disable=SE401", "--enable", "SE401", "a", "b"])
         out.append(["--target=debian-slim", "--platform", "linux/amd64", "--format=json", "--fail-on", "never", "a"])
+        out.append(["--root", "rootfs", "--at=/app/server", "--format", "json", "dist/server"])
         return out
     }
 
@@ -43,14 +46,23 @@ import Testing
     func fastParseEqualsArgumentParser(_ args: [String]) throws {
         for line in [args, ["check"] + args] {
             let fast = try #require(FastParse.check(line), "the fast parser takes \(line)")
-            #expect(fast == (try Self.viaArgumentParser(line)), "\(line)")
+            if let problem = fast.problem {
+                // An invalid line: the executable hands it to swift-argument-parser, which
+                // must refuse it with the same words.
+                #expect(throws: (any Error).self, "\(line)") { try Self.viaArgumentParser(line) }
+                #expect(StaticCheckELF.message(for: CleanExit.helpRequest()) != problem)
+                do { _ = try Self.viaArgumentParser(line) } catch { #expect(StaticCheckELF.message(for: error) == problem, "\(line)") }
+            } else {
+                #expect(fast == (try Self.viaArgumentParser(line)), "\(line)")
+            }
         }
     }
 
     /// What the fast parser does not take goes to swift-argument-parser whole.
     @Test(arguments: [["--help"], ["help"], ["inspect", "x"], ["explain", "SE101"], ["list-rules"], ["--version"],
                       ["--format", "yaml", "x"], ["--fail-on=sometimes", "x"], ["--frobnicate", "x"], ["--target"],
-                      ["--", "-weird-name"], ["-v", "x"], ["--format", "--target", "x"]])
+                      ["--", "-weird-name"], ["-v", "x"], ["--format", "--target", "x"],
+                      ["--target", "alpine", "--root", "r", "x"], ["--root"]])
     func fastParseDeclines(_ args: [String]) {
         #expect(FastParse.check(args) == nil, "\(args)")
     }
