@@ -17,10 +17,10 @@ public enum SE102MissingLibrary: Rule {
 
     public static func check(_ c: RuleContext) -> [Finding] {
         // The loader runs only when it exists; without it SE101 says what is wrong.
-        guard let interp = c.facts.interpreter, c.target.fileExists(interp) else { return [] }
-        let missing = c.facts.needed.filter { LibraryResolver.find($0, facts: c.facts, in: c.target, imagePath: c.imagePath) == nil }
+        guard let e = c.facts.elf, let interp = e.interpreter, c.target.fileExists(interp) else { return [] }
+        let missing = e.needed.filter { LibraryResolver.find($0, facts: e, in: c.target, imagePath: c.imagePath) == nil }
         guard let first = missing.first else { return [] }
-        let searched = (c.facts.runpath.isEmpty ? c.facts.rpath : c.facts.runpath) + c.target.librarySearchPath
+        let searched = (e.runpath.isEmpty ? e.rpath : e.runpath) + c.target.librarySearchPath
         return [finding("\(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") not found in \(c.target.name) (searched \(searched.joined(separator: ":"))); the program prints `\(c.imagePath): error while loading shared libraries: \(first): cannot open shared object file: No such file or directory`",
                         why: "The loader resolves every DT_NEEDED library before main runs and exits with status 127 when one is missing.",
                         fix: c.go != nil ? "build without cgo (CGO_ENABLED=0) or statically, or use a base image that ships \(missing.joined(separator: ", "))"
