@@ -88,27 +88,31 @@ public enum JSONRenderer {
     public static func facts(_ f: FileFacts, into w: inout JSONWriter) {
         w.beginObject()
         w.field("format", f.format.rawValue)
+        // The ELF keys are printed for every format (null, empty or 0 without an ELF header),
+        // `machine` naming the first CPU of a Mach-O or PE file.
+        let e = f.elf
+        let cpus = f.foreign?.cpus ?? []
         w.key("class")
-        if let b = f.bits { w.int(b) } else { w.null() }
-        w.field("endianness", f.endianness?.rawValue)
-        w.field("machine", f.machine ?? f.cpus.first)
-        w.field("type", f.type?.description)
-        w.field("interpreter", f.interpreter)
-        w.field("needed", strings: f.needed)
-        w.field("soname", f.soname)
-        w.field("rpath", strings: f.rpath)
-        w.field("runpath", strings: f.runpath)
-        w.field("staticPie", f.staticPie)
-        w.field("glibcVersionsRequired", strings: f.glibcVersionsRequired)
-        w.field("debugBytes", f.debugBytes)
-        w.field("symtabBytes", f.symtabBytes)
+        if let b = e?.bits { w.int(b) } else { w.null() }
+        w.field("endianness", e?.endianness.rawValue)
+        w.field("machine", e?.machine ?? cpus.first)
+        w.field("type", e?.type.description)
+        w.field("interpreter", e?.interpreter)
+        w.field("needed", strings: e?.needed ?? [])
+        w.field("soname", e?.soname)
+        w.field("rpath", strings: e?.rpath ?? [])
+        w.field("runpath", strings: e?.runpath ?? [])
+        w.field("staticPie", e?.staticPie ?? false)
+        w.field("glibcVersionsRequired", strings: e?.glibcVersionsRequired ?? [])
+        w.field("debugBytes", e?.debugBytes ?? 0)
+        w.field("symtabBytes", e?.symtabBytes ?? 0)
         w.field("fileBytes", f.fileBytes)
         w.key("go")
         if let g = f.go { go(g, into: &w) } else { w.null() }
         w.field("mode", String(f.mode, radix: 8))
-        w.field("buildId", f.buildID)
-        if !f.cpus.isEmpty { w.field("cpus", strings: f.cpus) }
-        if let sb = f.shebang {
+        w.field("buildId", e?.buildID)
+        if !cpus.isEmpty { w.field("cpus", strings: cpus) }
+        if let sb = f.script?.shebang {
             w.key("shebang")
             w.beginObject()
             w.field("interpreter", sb.interpreter)

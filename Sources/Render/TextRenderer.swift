@@ -76,22 +76,27 @@ public struct TextRenderer {
             guard let f = r.facts else { out += "\n"; continue }
             var rows: [(String, String)] = [("format", f.format.rawValue)]
             if f.format == .elf {
-                rows.append(("class", f.bits.map { "ELF\($0)" } ?? "?"))
-                rows.append(("byte order", f.endianness?.rawValue ?? "?"))
-                rows.append(("machine", f.machine ?? "?"))
-                rows.append(("type", (f.type?.description ?? "?") + (f.staticPie ? " (static PIE)" : f.pieFlag ? " (PIE)" : "")))
-                rows.append(("interpreter", f.interpreter ?? "none (static)"))
-                if !f.needed.isEmpty { rows.append(("needed", f.needed.joined(separator: ", "))) }
-                if let s = f.soname { rows.append(("soname", s)) }
-                if !f.rpath.isEmpty { rows.append(("rpath", f.rpath.joined(separator: ":"))) }
-                if !f.runpath.isEmpty { rows.append(("runpath", f.runpath.joined(separator: ":"))) }
-                if !f.glibcVersionsRequired.isEmpty { rows.append(("glibc versions", f.glibcVersionsRequired.joined(separator: " "))) }
-                rows.append(("debug info", "\(f.debugBytes) bytes\(f.debugSections.isEmpty ? "" : " in \(f.debugSections.count) sections")"))
-                rows.append(("symbol table", "\(f.symtabBytes) bytes"))
-                if let b = f.buildID { rows.append(("build id", b)) }
+                // Without a readable header the rows still print, as "?" and 0.
+                let e = f.elf
+                rows.append(("class", e.map { "ELF\($0.bits)" } ?? "?"))
+                rows.append(("byte order", e?.endianness.rawValue ?? "?"))
+                rows.append(("machine", e?.machine ?? "?"))
+                rows.append(("type", (e?.type.description ?? "?") + (e?.staticPie == true ? " (static PIE)" : e?.pieFlag == true ? " (PIE)" : "")))
+                rows.append(("interpreter", e?.interpreter ?? "none (static)"))
+                if let e {
+                    if !e.needed.isEmpty { rows.append(("needed", e.needed.joined(separator: ", "))) }
+                    if let s = e.soname { rows.append(("soname", s)) }
+                    if !e.rpath.isEmpty { rows.append(("rpath", e.rpath.joined(separator: ":"))) }
+                    if !e.runpath.isEmpty { rows.append(("runpath", e.runpath.joined(separator: ":"))) }
+                    if !e.glibcVersionsRequired.isEmpty { rows.append(("glibc versions", e.glibcVersionsRequired.joined(separator: " "))) }
+                }
+                let debugSections = e?.debugSections.count ?? 0
+                rows.append(("debug info", "\(e?.debugBytes ?? 0) bytes\(debugSections == 0 ? "" : " in \(debugSections) sections")"))
+                rows.append(("symbol table", "\(e?.symtabBytes ?? 0) bytes"))
+                if let b = e?.buildID { rows.append(("build id", b)) }
             }
-            if !f.cpus.isEmpty { rows.append(("cpu", f.cpus.joined(separator: ", "))) }
-            if let sb = f.shebang {
+            if let cpus = f.foreign?.cpus, !cpus.isEmpty { rows.append(("cpu", cpus.joined(separator: ", "))) }
+            if let sb = f.script?.shebang {
                 rows.append(("#! interpreter", sb.interpreter.replacingAll("\r", with: "\\r") + (sb.argument.map { " \($0)" } ?? "")))
             }
             rows.append(("size", "\(f.fileBytes) bytes"))

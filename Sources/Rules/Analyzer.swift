@@ -90,7 +90,7 @@ public struct Analyzer {
     /// What ld.so does with the file, when it is an ELF program whose interpreter the target
     /// has: the loader runs only then.
     func loadStage(_ r: FactsResult, imagePath: String) -> LoadResult? {
-        guard let elf = r.elf, let interp = r.facts.interpreter, target.fileExists(interp) else { return nil }
+        guard let elf = r.elf, let interp = r.facts.elf?.interpreter, target.fileExists(interp) else { return nil }
         return loader.load(program: elf, imagePath: imagePath, interpreter: interp, flavor: LoaderFlavor(interpreter: interp) ?? .glibc)
     }
 

@@ -6,8 +6,8 @@ public enum FileFormat: String, Sendable {
     case elf, macho, pe, script, archive, unknown
 }
 
-/// The facts of one file: what `inspect` prints and what every rule reads. ELF fields are nil
-/// for other formats.
+/// The facts of one file: what `inspect` prints and what every rule reads. What every file has
+/// (format, size, mode) sits here; what only one format has sits in its part, nil for the others.
 public struct FileFacts: Sendable {
     public var format: FileFormat = .unknown
     public var fileBytes: UInt64 = 0
@@ -15,13 +15,29 @@ public struct FileFacts: Sendable {
     public var mode: UInt32 = 0
     public var executable: Bool { mode & 0o111 != 0 }
 
-    // ELF
-    public var bits: Int?
-    public var endianness: ByteOrder?
-    public var machine: String?
-    public var machineRaw: Machine?
-    public var type: ELFType?
-    public var entry: UInt64?
+    /// An ELF file whose header could be read (nil when `format` is `.elf` but the header is not).
+    public var elf: ELFFacts?
+    /// A #! script whose first line could be read.
+    public var script: ScriptFacts?
+    /// A Mach-O or PE file whose header could be read.
+    public var foreign: ForeignFacts?
+    /// A Go binary (ELF, Mach-O or PE).
+    public var go: GoFacts?
+
+    public init() {}
+}
+
+/// The facts of an ELF file: its header, then what its tables say (empty when a table cannot be
+/// read; `FactsResult.error` says why).
+public struct ELFFacts: Sendable {
+    /// 32 or 64 (EI_CLASS).
+    public var bits: Int
+    public var endianness: ByteOrder
+    /// The name of the machine with its class and byte order (`x86_64`, `aarch64`, `ppc64le`).
+    public var machine: String
+    public var machineRaw: Machine
+    public var type: ELFType
+    public var entry: UInt64
     public var interpreter: String?
     public var needed: [String] = []
     public var soname: String?
@@ -35,16 +51,39 @@ public struct FileFacts: Sendable {
     public var symtabBytes: UInt64 = 0
     public var buildID: String?
 
-    // Mach-O and PE: the CPU name(s) (`x86_64`, `arm64`; several for a fat Mach-O).
-    public var cpus: [String] = []
+    /// The facts of a header alone; `machine` is named from the machine, class and byte order.
+    public init(bits: Int, endianness: ByteOrder, machine: Machine, type: ELFType, entry: UInt64) {
+        self.bits = bits
+        self.endianness = endianness
+        machineRaw = machine
+        self.machine = machine.factName(bits: bits, order: endianness)
+        self.type = type
+        self.entry = entry
+    }
 
-    // Scripts
-    public var shebang: Shebang?
+    /// The facts of the header alone.
+    public init(header h: ELFHeader) {
+        self.init(bits: h.bits, endianness: h.order, machine: h.machine, type: h.type, entry: h.entry)
+    }
+}
 
-    // Go (ELF, Mach-O and PE)
-    public var go: GoFacts?
+/// The facts of a #! script.
+public struct ScriptFacts: Sendable {
+    public var shebang: Shebang
 
-    public init() {}
+    public init(shebang: Shebang) {
+        self.shebang = shebang
+    }
+}
+
+/// The facts of a Mach-O (macOS) or PE (Windows) file: an executable for another kernel.
+public struct ForeignFacts: Sendable {
+    /// The CPU name(s) (`x86_64`, `arm64`; several for a fat Mach-O).
+    public var cpus: [String]
+
+    public init(cpus: [String]) {
+        self.cpus = cpus
+    }
 }
 
 /// The facts of a file, and the first problem met while reading them. Each part is read on
@@ -86,23 +125,17 @@ public enum FactCollector {
             guard let elf = attempt(try ELFFile(view)) else {
                 return FactsResult(facts: f, error: firstError, elf: nil)
             }
-            let h = elf.header
-            f.bits = h.bits
-            f.endianness = h.order
-            f.machineRaw = h.machine
-            f.machine = h.machine.factName(bits: h.bits, order: h.order)
-            f.type = h.type
-            f.entry = h.entry
+            var e = ELFFacts(header: elf.header)
             note(elf.programHeaderResult)
-            f.interpreter = attempt(try elf.interpreter()) ?? nil
+            e.interpreter = attempt(try elf.interpreter()) ?? nil
             if let dyn = attempt(try elf.dynamic()) ?? nil {
-                f.needed = dyn.needed
-                f.soname = dyn.soname
-                f.rpath = dyn.rpath
-                f.runpath = dyn.runpath
-                f.pieFlag = dyn.flags1.contains(.pie)
+                e.needed = dyn.needed
+                e.soname = dyn.soname
+                e.rpath = dyn.rpath
+                e.runpath = dyn.runpath
+                e.pieFlag = dyn.flags1.contains(.pie)
             }
-            f.staticPie = attempt(try elf.isStaticPIE()) ?? false
+            e.staticPie = attempt(try elf.isStaticPIE()) ?? false
             if let needs = attempt(try elf.versionNeeds()) {
                 var versions: [String] = []
                 for n in needs where n.file.hasASCIIPrefix("libc.so") || n.file.hasASCIIPrefix("libm.so") || n.file.hasASCIIPrefix("libpthread")
@@ -110,26 +143,27 @@ public enum FactCollector {
                     || n.file.hasASCIIPrefix("ld-linux") {
                     for v in n.versions where v.hasASCIIPrefix("GLIBC_") { versions.append(v) }
                 }
-                f.glibcVersionsRequired = GlibcVersion.sortedUnique(versions)
+                e.glibcVersionsRequired = GlibcVersion.sortedUnique(versions)
             }
             if let sizes = attempt(try SizeBreakdown(elf)) {
-                f.debugBytes = sizes.debugBytes
-                f.debugSections = sizes.debugSections
-                f.symtabBytes = sizes.symtabBytes
+                e.debugBytes = sizes.debugBytes
+                e.debugSections = sizes.debugSections
+                e.symtabBytes = sizes.symtabBytes
             }
-            f.buildID = attempt(try elf.gnuBuildID()) ?? nil
+            e.buildID = attempt(try elf.gnuBuildID()) ?? nil
+            f.elf = e
             f.go = attempt(try GoReader.read(elf: elf)) ?? nil
             return FactsResult(facts: f, error: firstError, elf: elf)
         case .machO:
             f.format = .macho
             if let m = attempt(try MachOFile(view)) {
-                f.cpus = [m.cpuName]
+                f.foreign = ForeignFacts(cpus: [m.cpuName])
                 f.go = attempt(try GoReader.read(macho: m)) ?? nil
             }
         case .machOFat:
             f.format = .macho
             if let archs = attempt(try MachOFat.architectures(view)) {
-                f.cpus = archs.map(\.cpuName)
+                f.foreign = ForeignFacts(cpus: archs.map(\.cpuName))
                 if let first = archs.first,
                    let slice = attempt(try view.slice(first.offset, first.size, field: "fat architecture slice")),
                    let m = attempt(try MachOFile(slice)) {
@@ -139,13 +173,13 @@ public enum FactCollector {
         case .pe:
             f.format = .pe
             if let p = attempt(try PEFile(view)) {
-                f.cpus = [p.machineName]
+                f.foreign = ForeignFacts(cpus: [p.machineName])
                 f.go = attempt(try GoReader.read(pe: p)) ?? nil
             }
         case .script:
             f.format = .script
-            f.shebang = Shebang(view)
-            if let sb = f.shebang, sb.truncated {
+            f.script = Shebang(view).map { ScriptFacts(shebang: $0) }
+            if let sb = f.script?.shebang, sb.truncated {
                 firstError = FormatError(offset: sb.interpreter.isEmpty ? 2 : UInt64(Shebang.bufferSize), field: "#! line", value: nil,
                                          problem: sb.interpreter.isEmpty ? "names no interpreter" : "the interpreter path does not end within the kernel's \(Shebang.bufferSize)-byte buffer (BINPRM_BUF_SIZE)")
             }

@@ -28,7 +28,8 @@ enum SizeAdvice {
     }
 
     static func after(_ c: RuleContext) -> String {
-        let removed = c.facts.debugBytes.addingReportingOverflow(c.facts.symtabBytes)
+        let elf = c.facts.elf
+        let removed = (elf?.debugBytes ?? 0).addingReportingOverflow(elf?.symtabBytes ?? 0)
         let after = removed.overflow || removed.partialValue > c.facts.fileBytes ? 0 : c.facts.fileBytes - removed.partialValue
         return "about \(mb(after)) instead of \(mb(c.facts.fileBytes))"
     }

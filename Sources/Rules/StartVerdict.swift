@@ -93,9 +93,10 @@ public enum StartPredictor {
             return predictScript(path: path, facts: f, target: target, platform: platform)
         case .macho, .pe, .archive, .unknown:
             let what: String
+            let cpus = f.foreign?.cpus ?? []
             switch f.format {
-            case .macho: what = "a Mach-O file (macOS\(f.cpus.isEmpty ? "" : ", \(f.cpus.joined(separator: "+"))"))"
-            case .pe: what = "a PE file (Windows\(f.cpus.isEmpty ? "" : ", \(f.cpus.joined(separator: "+"))"))"
+            case .macho: what = "a Mach-O file (macOS\(cpus.isEmpty ? "" : ", \(cpus.joined(separator: "+"))"))"
+            case .pe: what = "a PE file (Windows\(cpus.isEmpty ? "" : ", \(cpus.joined(separator: "+"))"))"
             case .archive: what = "an ar archive (a static library, not a program)"
             default: what = "neither ELF nor a #! script"
             }
@@ -112,12 +113,13 @@ public enum StartPredictor {
         guard let elf = elf ?? view.flatMap({ v in try? ELFFile(v, assuming: native) }) else {
             return kernelFailure(path, "ENOEXEC", .malformed("header"), "the ELF header is truncated or invalid, so the kernel rejects the file")
         }
-        var f = f
-        if f.machine == nil {
-            let h = elf.header
-            f.machine = h.machine.factName(bits: h.bits, order: h.order)
-            f.interpreter = try? elf.interpreter()
-        }
+        // A header read only in the native layout has no collected facts: it still gives the
+        // machine and the interpreter; the dynamic section and the rest stay unread (empty).
+        let e = f.elf ?? {
+            var e = ELFFacts(header: elf.header)
+            e.interpreter = try? elf.interpreter()
+            return e
+        }()
         let h = elf.header
         // load_elf_binary: type, then arch (machine with the class and byte order it implies).
         guard h.type == .exec || h.type == .dyn else {
@@ -126,7 +128,7 @@ public enum StartPredictor {
         }
         guard platform.canExecute(machine: h.machine, bits: h.bits, order: h.order) else {
             return kernelFailure(path, "ENOEXEC", .wrongArchitecture,
-                                 "the file is \(f.machine ?? "?") (ELF\(h.bits), \(h.order)-endian) and a \(platform) kernel does not execute that")
+                                 "the file is \(e.machine) (ELF\(h.bits), \(h.order)-endian) and a \(platform) kernel does not execute that")
         }
         // load_elf_phdrs: e_phentsize must match and the table must be 1..4096 bytes, read whole.
         let phdrs: [ProgramHeader]
@@ -149,7 +151,7 @@ public enum StartPredictor {
                 return kernelFailure(path, "EIO", .malformed("PT_INTERP"),
                                      "the PT_INTERP segment (\(p.filesz) bytes at \(hex(p.offset))) lies past the end of the file (\(f.fileBytes) bytes): the file is truncated")
             }
-            guard let interp = f.interpreter else {
+            guard let interp = e.interpreter else {
                 return kernelFailure(path, "ENOEXEC", .malformed("PT_INTERP"), "the PT_INTERP path is not NUL-terminated")
             }
             guard target.fileExists(interp) else {
@@ -157,7 +159,7 @@ public enum StartPredictor {
                     return kernelFailure(path, "EACCES", .interpreterInvalid(interp),
                                          "the ELF interpreter \(interp) named in PT_INTERP is a directory in \(target.name); the kernel refuses to execute it")
                 }
-                let libs = f.needed.isEmpty ? "" : " (it would then load \(f.needed.joined(separator: ", ")))"
+                let libs = e.needed.isEmpty ? "" : " (it would then load \(e.needed.joined(separator: ", ")))"
                 return kernelFailure(path, "ENOENT", .missingInterpreter(interp),
                                      "the ELF interpreter \(interp) named in PT_INTERP does not exist in \(target.name)\(libs); the kernel reports the missing interpreter as if the program itself were missing")
             }
@@ -194,16 +196,16 @@ public enum StartPredictor {
                                 reason: "a PT_LOAD segment (\(p.filesz) bytes at \(hex(p.offset))) lies past the end of the file (\(f.fileBytes) bytes): the file is truncated",
                                 cause: .truncatedSegments)
         }
-        if h.entry == 0 && f.interpreter == nil {
+        if h.entry == 0 && e.interpreter == nil {
             return StartVerdict(ok: false, stage: .kernel, errno: nil,
                                 message: "\(path) is killed by SIGSEGV as it starts (exit code 139)",
-                                reason: "the file has no entry point (e_entry is 0) and no interpreter: it is \(f.soname != nil ? "a shared library (\(f.soname ?? ""))" : "not a program"), so execution jumps to address 0",
+                                reason: "the file has no entry point (e_entry is 0) and no interpreter: it is \(e.soname != nil ? "a shared library (\(e.soname ?? ""))" : "not a program"), so execution jumps to address 0",
                                 cause: .noEntryPoint)
         }
-        if let interp = f.interpreter {
-            return .starts("the interpreter \(interp) and \(f.needed.isEmpty ? "no libraries" : f.needed.joined(separator: ", ")) are present in \(target.name)")
+        if let interp = e.interpreter {
+            return .starts("the interpreter \(interp) and \(e.needed.isEmpty ? "no libraries" : e.needed.joined(separator: ", ")) are present in \(target.name)")
         }
-        return .starts(f.staticPie ? "a static PIE: no interpreter, no libraries" : "statically linked: no interpreter, no libraries")
+        return .starts(e.staticPie ? "a static PIE: no interpreter, no libraries" : "statically linked: no interpreter, no libraries")
     }
 
     /// The kernel's checks of the interpreter it opens (fs/binfmt_elf.c): shorter than an ELF
@@ -234,7 +236,7 @@ public enum StartPredictor {
     }
 
     static func predictScript(path: String, facts f: FileFacts, target: TargetRoot, platform: Platform) -> StartVerdict {
-        guard let sb = f.shebang, !sb.truncated else {
+        guard let sb = f.script?.shebang, !sb.truncated else {
             return kernelFailure(path, "ENOEXEC", .scriptLineUnreadable,
                                  "the #! line names no interpreter the kernel can read (empty, or longer than the kernel's 256-byte buffer)")
         }

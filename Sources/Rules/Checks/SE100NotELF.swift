@@ -18,10 +18,11 @@ public enum SE100NotELF: Rule {
 
     public static func check(_ c: RuleContext) -> [Finding] {
         let f = c.facts
+        let cpus = f.foreign?.cpus ?? []
         let what: String
         switch f.format {
-        case .macho: what = "a Mach-O file for \(f.cpus.isEmpty ? "an unknown CPU" : f.cpus.joined(separator: " and ")) (macOS)"
-        case .pe: what = "a PE file for \(f.cpus.first ?? "an unknown machine") (Windows)"
+        case .macho: what = "a Mach-O file for \(cpus.isEmpty ? "an unknown CPU" : cpus.joined(separator: " and ")) (macOS)"
+        case .pe: what = "a PE file for \(cpus.first ?? "an unknown machine") (Windows)"
         case .archive: what = "an ar archive (a static library)"
         case .unknown: what = "neither ELF nor a #! script"
         case .elf, .script: return []

@@ -18,9 +18,8 @@ public enum SE101MissingInterpreter: Rule {
         ])
 
     public static func check(_ c: RuleContext) -> [Finding] {
-        guard let interp = c.facts.interpreter, !c.target.fileExists(interp) else { return [] }
-        let f = c.facts
-        let libs = f.needed.isEmpty ? "" : " (the loader would then need \(f.needed.joined(separator: ", ")))"
+        guard let e = c.facts.elf, let interp = e.interpreter, !c.target.fileExists(interp) else { return [] }
+        let libs = e.needed.isEmpty ? "" : " (the loader would then need \(e.needed.joined(separator: ", ")))"
         let fix: String
         var command: String?
         if let go = c.go, let (line, why) = GoAdvice.staticBuild(go) {

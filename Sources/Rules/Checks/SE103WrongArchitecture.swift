@@ -16,10 +16,10 @@ public enum SE103WrongArchitecture: Rule {
         ])
 
     public static func check(_ c: RuleContext) -> [Finding] {
-        let f = c.facts
-        guard f.format == .elf, let m = f.machineRaw, let bits = f.bits, let order = f.endianness,
-              !c.platform.canExecute(machine: m, bits: bits, order: order) else { return [] }
-        let name = f.machine ?? "?"
+        guard let e = c.facts.elf else { return [] }
+        let m = e.machineRaw, bits = e.bits, order = e.endianness
+        guard !c.platform.canExecute(machine: m, bits: bits, order: order) else { return [] }
+        let name = e.machine
         let goarch = Platform.goarch(machine: m, bits: bits, order: order)
         var fix: String
         var command: String?

@@ -16,7 +16,7 @@ public enum SE104ScriptInterpreterMissing: Rule {
         ])
 
     public static func check(_ c: RuleContext) -> [Finding] {
-        guard c.facts.format == .script, let sb = c.facts.shebang else { return [] }
+        guard let sb = c.facts.script?.shebang else { return [] }
         if sb.truncated {
             return [finding("the #! line of \(c.path) names no interpreter the kernel can read (empty, or no end within 256 bytes); docker run prints `exec \(c.imagePath): exec format error`",
                             why: "The kernel reads only the first 256 bytes of a #! line and refuses one whose interpreter path does not end inside them.",

@@ -16,14 +16,13 @@ public enum SE109NotAProgram: Rule {
         ])
 
     public static func check(_ c: RuleContext) -> [Finding] {
-        let f = c.facts
-        guard f.format == .elf, let type = f.type else { return [] }
+        guard let e = c.facts.elf else { return [] }
         let what: String
-        switch type {
+        switch e.type {
         case .rel: what = "a relocatable object file (ET_REL), the input of a linker"
         case .core: what = "a core dump (ET_CORE)"
-        case .dyn where f.entry == 0 && f.interpreter == nil:
-            what = "a shared library\(f.soname.map { " (\($0))" } ?? "") with no entry point"
+        case .dyn where e.entry == 0 && e.interpreter == nil:
+            what = "a shared library\(e.soname.map { " (\($0))" } ?? "") with no entry point"
         default: return []
         }
         let outcome = c.verdict.message.map { "docker run: `\($0)`" } ?? "it will not run"

@@ -21,7 +21,7 @@ public enum SE200CgoDynamic: Rule {
         ])
 
     public static func check(_ c: RuleContext) -> [Finding] {
-        guard let go = c.go, let interp = c.facts.interpreter else { return [] }
+        guard let go = c.go, let e = c.facts.elf, let interp = e.interpreter else { return [] }
         let s = go.signals
         guard s.cgoRuntime || !s.cgoPackages.isEmpty else { return [] }
         // Only when being dynamic breaks the start: the loader or a library is missing.
@@ -47,7 +47,7 @@ public enum SE200CgoDynamic: Rule {
             fix = third.isEmpty ? "CGO_ENABLED=0 go build, or -tags netgo,osusergo"
                                 : "link statically: CC=musl-gcc go build -ldflags '-linkmode external -extldflags \"-static\"', or FROM gcr.io/distroless/base-debian12"
         }
-        return [finding("the Go binary is dynamically linked because cgo was on\(cgoSetting): \(causes.joined(separator: "; ")); it needs \(interp)\(c.facts.needed.isEmpty ? "" : " and \(c.facts.needed.joined(separator: ", "))")",
+        return [finding("the Go binary is dynamically linked because cgo was on\(cgoSetting): \(causes.joined(separator: "; ")); it needs \(interp)\(e.needed.isEmpty ? "" : " and \(e.needed.joined(separator: ", "))")",
                         why: "Each cgo package links libc, so the linker records the system loader in PT_INTERP; \(c.target.name) does not provide it.",
                         fix: fix, command: command)]
     }

@@ -17,8 +17,8 @@ public enum SE201PIEInterpreter: Rule {
         ])
 
     public static func check(_ c: RuleContext) -> [Finding] {
-        guard let go = c.go, let interp = c.facts.interpreter, !c.target.fileExists(interp) else { return [] }
-        let pie = go.buildInfo?.setting("-buildmode") == "pie" || c.facts.pieFlag || c.facts.type == .dyn
+        guard let go = c.go, let e = c.facts.elf, let interp = e.interpreter, !c.target.fileExists(interp) else { return [] }
+        let pie = go.buildInfo?.setting("-buildmode") == "pie" || e.pieFlag || e.type == .dyn
         // With cgo, SE200 names the cause; SE201 is the PIE that needed no interpreter at all.
         guard pie, !go.signals.cgoRuntime else { return [] }
         var fix = "drop -buildmode=pie"
@@ -33,7 +33,7 @@ public enum SE201PIEInterpreter: Rule {
                 fix += "; to keep PIE, link it as a static PIE: \(staticPie.rendered)"
             }
         }
-        return [finding("the Go binary was built with -buildmode=pie: it has the interpreter \(interp) but needs \(c.facts.needed.isEmpty ? "no library" : c.facts.needed.joined(separator: ", ")); \(c.target.name) has no loader",
+        return [finding("the Go binary was built with -buildmode=pie: it has the interpreter \(interp) but needs \(e.needed.isEmpty ? "no library" : e.needed.joined(separator: ", ")); \(c.target.name) has no loader",
                         why: "Go's PIE is relocated at start by the system loader named in PT_INTERP, cgo or not.",
                         fix: fix, command: command)]
     }

@@ -16,14 +16,14 @@ public enum SE401SymbolTable: Rule {
 
     public static func check(_ c: RuleContext) -> [Finding] {
         let f = c.facts
-        guard f.format == .elf, f.symtabBytes > 0 else { return [] }
+        guard let e = f.elf, e.symtabBytes > 0 else { return [] }
         let fix: String
         if let line = SizeAdvice.stripLine(c) {
             fix = "\(line)   # \(SizeAdvice.after(c)); stack traces keep their function names"
         } else {
             fix = "strip the binary (strip --strip-all) before COPY"
         }
-        return [finding("\(SizeAdvice.mb(f.symtabBytes)) of symbol table (.symtab and .strtab, \(SizeAdvice.percent(f.symtabBytes, of: f.fileBytes)) of the file)",
+        return [finding("\(SizeAdvice.mb(e.symtabBytes)) of symbol table (.symtab and .strtab, \(SizeAdvice.percent(e.symtabBytes, of: f.fileBytes)) of the file)",
                         why: "The static symbol table is not used at run time.",
                         fix: fix)]
     }
