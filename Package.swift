@@ -4,6 +4,7 @@ import PackageDescription
 // Layers, each depending only downward:
 //   ELFKit (bytes, ELF, Mach-O, PE, scripts) → GoBinary (build info, pclntab)
 //   → FileTree (where files come from: the host, a root directory, a profile's paths)
+//   → Loader (what the dynamic loader reads in a target: ld.so.cache)
 //   → Targets (what an image holds, built from a target spec) → Rules (start verdict, findings)
 //   → Render (text, JSON, SARIF, GitHub) → Runner (configuration → run → document, exit policy)
 //   → CLI (argv → configuration) → StaticCheckELFCLI (the executable: one call).
@@ -28,6 +29,7 @@ let package = Package(
         .target(name: "GoBinary", dependencies: ["ELFKit"], swiftSettings: fastStart),
         .target(name: "FileTree", dependencies: ["ELFKit"], swiftSettings: fastStart),
         .target(name: "Targets", dependencies: ["ELFKit", "FileTree"], swiftSettings: fastStart),
+        .target(name: "Loader", dependencies: ["ELFKit", "FileTree"], swiftSettings: fastStart),
         .target(name: "Rules", dependencies: ["ELFKit", "GoBinary", "FileTree", "Targets"], swiftSettings: fastStart, plugins: ["RuleRegistryPlugin"]),
         // Adding a rule is adding one file in Sources/Rules/Checks: the registry is generated.
         .executableTarget(name: "RuleRegistryGen"),
@@ -47,6 +49,7 @@ let package = Package(
         .testTarget(name: "ELFKitTests", dependencies: ["ELFKit", "TestSupport"]),
         .testTarget(name: "GoBinaryTests", dependencies: ["GoBinary", "ELFKit", "TestSupport"]),
         .testTarget(name: "FileTreeTests", dependencies: ["FileTree", "ELFKit", "TestSupport"]),
+        .testTarget(name: "LoaderTests", dependencies: ["Loader", "ELFKit", "FileTree", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Targets", "FileTree", "GoBinary", "ELFKit", "TestSupport"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Rules", "Render", "Targets", "TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Rules", "TestSupport"], exclude: ["Golden"]),
