@@ -4,7 +4,8 @@ import PackageDescription
 // Layers, each depending only downward:
 //   ELFKit (bytes, ELF, Mach-O, PE, scripts) → GoBinary (build info, pclntab)
 //   → FileTree (where files come from: the host, a root directory, a profile's paths)
-//   → Targets (what an image holds, built from a target spec) → Rules (start verdict, findings)
+//   → Targets (what an image holds, built from a target spec)
+//   → Loader (what ld.so does in a target: search, ld.so.cache, versions) → Rules (start verdict, findings)
 //   → Render (text, JSON, SARIF, GitHub) → Runner (configuration → run → document, exit policy)
 //   → CLI (argv → configuration) → StaticCheckELFCLI (the executable: one call).
 // CrossCheck loads libelf at run time (dlopen), so libelf is never a build requirement.
@@ -44,6 +45,7 @@ let package = Package(
         .testTarget(name: "ELFKitTests", dependencies: ["ELFKit", "TestSupport"]),
         .testTarget(name: "GoBinaryTests", dependencies: ["GoBinary", "ELFKit", "TestSupport"]),
         .testTarget(name: "FileTreeTests", dependencies: ["FileTree", "ELFKit", "TestSupport"]),
+        .testTarget(name: "LoaderTests", dependencies: ["Loader", "ELFKit", "FileTree", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Targets", "FileTree", "GoBinary", "ELFKit", "TestSupport"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Rules", "Render", "Targets", "TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Rules", "ELFKit", "TestSupport"], exclude: ["Golden"]),
