@@ -99,20 +99,22 @@ extension MissingLibrary {
 public struct DynamicLoader {
     public var target: TargetRoot
     public var platform: Platform
-    /// A lookup in the target's `/etc/ld.so.cache` (glibc), when the target has one.
-    public var cacheLookup: (@Sendable (_ name: String, _ bits: Int, _ machine: Machine) -> String?)?
+    /// The target's `/etc/ld.so.cache` (glibc), when it has a readable one.
+    public var cache: LDCache?
 
-    public init(target: TargetRoot, platform: Platform,
-                cacheLookup: (@Sendable (_ name: String, _ bits: Int, _ machine: Machine) -> String?)? = nil) {
+    /// Reads the target's ld.so.cache once (none for a target of paths only, or a malformed one:
+    /// glibc then ignores it too).
+    public init(target: TargetRoot, platform: Platform) {
         self.target = target
         self.platform = platform
-        self.cacheLookup = cacheLookup
+        self.cache = (try? LDCache.load(from: target.tree)) ?? nil
     }
 
     /// Loads the program (already read: `elf`) at `imagePath` with the loader `interpreter`.
     /// The objects come in load order: the program, the loader itself, then the libraries.
     public func load(program elf: ELFFile, imagePath: String, interpreter: String, flavor: LoaderFlavor) -> LoadResult {
         let h = elf.header
+        let arch = CacheArch(h)
         let main = object(elf, name: imagePath, path: imagePath, neededBy: nil)
         var result = LoadResult(flavor: flavor, objects: [main], missing: [], missingVersions: [])
         // Names already satisfied, by the object that satisfies them (-1: known missing).
@@ -146,7 +148,7 @@ public struct DynamicLoader {
                     known[name] = 1   // musl is libc, libm, libpthread… itself
                     continue
                 }
-                switch find(name, requester: requester, chain: chain, bits: h.bits, machine: h.machine, flavor: flavor) {
+                switch find(name, requester: requester, chain: chain, bits: h.bits, machine: h.machine, arch: arch, flavor: flavor) {
                 case .found(let path, let obj):
                     // The same file under another name (a soname met before) is loaded once.
                     if let so = obj?.soname, let i = known[so], i >= 0 {
@@ -200,7 +202,8 @@ public struct DynamicLoader {
         return out
     }
 
-    func find(_ name: String, requester: LoadedObject, chain: [LoadedObject], bits: Int, machine: Machine, flavor: LoaderFlavor) -> Found {
+    func find(_ name: String, requester: LoadedObject, chain: [LoadedObject], bits: Int, machine: Machine, arch: CacheArch?,
+              flavor: LoaderFlavor) -> Found {
         var wrongClass: (path: String, bits: Int)?
         var searched: [String] = []
         func attempt(_ path: String) -> LoadedObject?? {
@@ -238,7 +241,7 @@ public struct DynamicLoader {
             searched.append(d)
             if let o = attempt(p) { return .found(p, o) }
         }
-        if flavor == .glibc, !requester.noDefaultLib, let lookup = cacheLookup, let p = lookup(name, bits, machine) {
+        if flavor == .glibc, !requester.noDefaultLib, let cache, let arch, let p = cache.lookup(name, for: arch).path {
             if let o = attempt(p) { return .found(p, o) }
         }
         if flavor == .glibc && requester.noDefaultLib { return .missing(searched, wrongClass) }
@@ -367,21 +370,44 @@ public struct DynamicLoader {
 
     // MARK: - Versions
 
+    /// The glibc version a target of paths only claims (a built-in profile's data).
+    var profileGlibcVersion: String? {
+        guard target.tree is PathTree, let libc = target.libc, libc.kind == .glibc else { return nil }
+        return libc.version
+    }
+
     /// glibc's `_dl_check_all_versions`: every object's requirements against the definitions
     /// of the object that was loaded for that file name (elf/dl-version.c).
     func versionCheck(_ objects: [LoadedObject]) -> [MissingVersion] {
         var out: [MissingVersion] = []
         for o in objects where o.contentsKnown {
             for need in o.versionNeeds {
-                guard let lib = objects.first(where: { ($0.name == need.file || $0.soname == need.file) && $0.neededBy != nil }),
-                      let defs = lib.versionDefinitions, lib.contentsKnown, !defs.isEmpty else { continue }
-                for r in need.requirements where !defs.contains(r.name) {
-                    out.append(MissingVersion(version: r.name, library: lib.path, requiredBy: o.path, weak: r.weak))
+                guard let lib = objects.first(where: { ($0.name == need.file || $0.soname == need.file) && $0.neededBy != nil }) else { continue }
+                if lib.contentsKnown, let defs = lib.versionDefinitions, !defs.isEmpty {
+                    for r in need.requirements where !defs.contains(r.name) {
+                        out.append(MissingVersion(version: r.name, library: lib.path, requiredBy: o.path, weak: r.weak))
+                    }
+                } else if !lib.contentsKnown, let glibc = profileGlibcVersion, GlibcLibraries.isGlibc(need.file) {
+                    // A target of paths only: its data says which glibc it has, and glibc's
+                    // libraries define every GLIBC_x.y up to their own release.
+                    for r in need.requirements where r.name.hasPrefix("GLIBC_") && r.name != "GLIBC_PRIVATE" {
+                        let v = String(r.name.dropFirst(6))
+                        if GlibcVersionOrder.less(glibc, v) {
+                            out.append(MissingVersion(version: r.name, library: lib.path, requiredBy: o.path, weak: r.weak))
+                        }
+                    }
                 }
             }
         }
         return out
     }
+}
+
+/// The libraries of glibc itself, which all carry its `GLIBC_x.y` versions.
+enum GlibcLibraries {
+    static let prefixes = ["libc.so", "libm.so", "libpthread.so", "libdl.so", "librt.so", "libresolv.so", "libutil.so",
+                           "libanl.so", "libnss_", "ld-linux", "ld64.so", "libmvec.so", "libBrokenLocale.so"]
+    static func isGlibc(_ name: String) -> Bool { prefixes.contains { name.hasPrefix($0) } }
 }
 
 /// musl's ldso/dynlink.c: these names are the C library itself, never searched for.

@@ -31,7 +31,8 @@ struct ProfileData {
 extension TargetProfile {
     /// Names accepted by `--target`, in the order `list` prints them (a test keeps this list
     /// and the data below in step; it is spelled out so that start-up does not build every profile).
-    public static let names = ["scratch", "distroless-static", "distroless-base", "distroless-cc", "alpine", "debian-slim", "busybox"]
+    public static let names = ["scratch", "distroless-static", "distroless-base", "distroless-cc", "alpine", "debian-slim", "busybox",
+                               "debian:bullseye-slim"]
 
     /// The profile for `name` on `platform`, or nil for an unknown name.
     public static func named(_ name: String, platform: Platform) -> TargetProfile? {
@@ -142,6 +143,15 @@ let profileData: [ProfileData] = [
                                  "libzstd.so.1", "liblzma.so.5", "libbz2.so.1.0", "libtinfo.so.6", "libacl.so.1"]),
         directories: zoneinfo + ["/tmp", "/etc/ssl/certs"],
         libc: Libc(.glibc, "2.36"), librarySearchPath: debianSearchPath),
+    ProfileData(
+        name: "debian:bullseye-slim",
+        summary: "debian:bullseye-slim: glibc 2.31 (Debian 11), dash, tzdata, /etc/passwd, /tmp; no CA certificates",
+        source: "Debian 11 bullseye-slim (libc6 2.31-13+deb11u*, Priority: required packages; the same file set as bookworm-slim here); a bullseye debootstrap root in the tests",
+        files: zoneFiles + users + ["{ldso}", "/lib64/ld-linux-x86-64.so.2", "/bin/sh", "/bin/dash", "/etc/os-release"]
+            + inLib(glibcLibs + ["libgcc_s.so.1", "libstdc++.so.6", "libz.so.1", "libcrypt.so.1", "libselinux.so.1",
+                                 "libzstd.so.1", "liblzma.so.5", "libbz2.so.1.0", "libtinfo.so.6", "libacl.so.1"]),
+        directories: zoneinfo + ["/tmp", "/etc/ssl/certs"],
+        libc: Libc(.glibc, "2.31"), librarySearchPath: debianSearchPath),
     ProfileData(
         name: "busybox",
         summary: "busybox:glibc: busybox with glibc 2.36 libraries, /etc/passwd, /tmp; no CA bundle, no zoneinfo",
