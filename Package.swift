@@ -55,5 +55,5 @@ let package = Package(
         // Shared helpers for tests: locating TestBinaries/out, running tools, temp roots.
         .target(name: "TestSupport", dependencies: ["ELFKit"], path: "Tests/TestSupport"),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

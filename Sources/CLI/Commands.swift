@@ -28,17 +28,34 @@ public struct StaticCheckELF: ParsableCommand {
     public init() {}
 }
 
-/// Standard output and standard error of this process.
-public let processOutput = RunOutput(
-    write: { bytes in
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        fwrite(base, 1, bytes.count, stdout)
-    },
-    warn: { s in
-        // What is written so far goes out first, so that a shared terminal or log keeps the order.
-        fflush(stdout)
-        fputs(s.hasSuffix("\n") ? s : s + "\n", stderr)
-    })
+/// Standard output and standard error of this process, written with write(2) as they come:
+/// no stdio buffer (whose globals Swift 6 cannot share safely), so output and diagnostics reach
+/// a shared terminal or log in the order they were made.
+public var processOutput: RunOutput {
+    RunOutput(
+        write: { bytes in writeAll(STDOUT_FILENO, bytes) },
+        warn: { s in
+            var line = s.hasSuffix("\n") ? s : s + "\n"
+            line.withUTF8 { writeAll(STDERR_FILENO, UnsafeRawBufferPointer($0)) }
+        })
+}
+
+/// Writes every byte, retrying after a signal or a short write; stops on any other error.
+func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
+    guard var p = bytes.baseAddress else { return }
+    var left = bytes.count
+    while left > 0 {
+        let n = write(fd, p, left)
+        if n > 0 {
+            p += n
+            left -= n
+        } else if n < 0 && errno == EINTR {
+            continue
+        } else {
+            return
+        }
+    }
+}
 
 /// Colour on a terminal, never when NO_COLOR is set (no-color.org) or TERM is dumb.
 func useColor() -> Bool {
@@ -51,9 +68,7 @@ func useColor() -> Bool {
 public func runCheck(_ config: RunConfiguration) -> Int32 {
     var config = config
     config.color = useColor()
-    let status = Runner.run(config, to: processOutput)
-    fflush(stdout)
-    return status
+    return Runner.run(config, to: processOutput)
 }
 
 struct Check: ParsableCommand {
@@ -138,9 +153,7 @@ struct Inspect: ParsableCommand {
     func run() throws {
         var c = configuration
         c.color = useColor()
-        let status = Runner.inspect(c, to: processOutput)
-        fflush(stdout)
-        throw ExitCode(status)
+        throw ExitCode(Runner.inspect(c, to: processOutput))
     }
 }
 
@@ -155,7 +168,6 @@ struct Explain: ParsableCommand {
             throw ValidationError("unknown rule \(rule); `staticcheck-elf list-rules` shows them")
         }
         processOutput.write(TextRenderer(color: useColor()).explain(info))
-        fflush(stdout)
     }
 }
 
@@ -170,7 +182,6 @@ struct ListRules: ParsableCommand {
     func run() throws {
         let r = TextRenderer(color: false)
         processOutput.write(format == .markdown ? r.markdownRuleTable(RuleRegistry.infos) : r.listRules(RuleRegistry.infos))
-        fflush(stdout)
     }
 }
 

@@ -8,7 +8,7 @@ import Darwin
 
 let args = CommandLine.arguments
 guard args.count >= 2 else {
-    fputs("usage: RuleRegistryGen OUTPUT RULE_FILE...\n", stderr)
+    complain("usage: RuleRegistryGen OUTPUT RULE_FILE...\n")
     exit(64)
 }
 let types = args.dropFirst(2).map { path -> String in
@@ -20,8 +20,14 @@ text += "let generatedRules: [any Rule.Type] = [\n"
 for t in types { text += "    \(t).self,\n" }
 text += "]\n"
 guard let f = fopen(args[1], "w") else {
-    fputs("RuleRegistryGen: cannot write \(args[1])\n", stderr)
+    complain("RuleRegistryGen: cannot write \(args[1])\n")
     exit(1)
 }
 fputs(text, f)
 fclose(f)
+
+/// To standard error by write(2) (stdio's `stderr` is a global Swift 6 cannot share safely).
+func complain(_ s: String) {
+    var s = s
+    s.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
