@@ -1,5 +1,6 @@
 import ELFKit
 import GoBinary
+import Loader
 import Rules
 
 /// The JSON contract of the README's JSON section (`schemaVersion: 1`). Keys may be added, never
@@ -60,6 +61,57 @@ public enum JSONRenderer {
         }
         w.field("error", r.error)
         if let off = r.errorOffset { w.field("errorOffset", off) }
+        if includeVerdict {
+            if let l = r.load { w.key("loader"); loader(l, into: &w) }
+            if let s = r.startsOn { w.field("startsOn", strings: s) }
+        }
+        w.endObject()
+    }
+
+    /// What ld.so does in the target: each object it maps, with the path it found (or the
+    /// directories it searched in vain) and the versions it needs; the versions it finds missing.
+    static func loader(_ l: LoadResult, into w: inout JSONWriter) {
+        w.beginObject()
+        w.field("flavor", l.flavor.rawValue)
+        w.key("objects")
+        w.beginArray()
+        for o in l.objects.dropFirst() {
+            w.beginObject()
+            w.field("name", o.name)
+            w.field("path", o.path)
+            w.field("neededBy", o.neededBy)
+            w.key("versionsNeeded")
+            w.beginObject()
+            for n in o.versionNeeds { w.field(n.file, strings: n.versions) }
+            w.endObject()
+            w.endObject()
+        }
+        for m in l.missing {
+            w.beginObject()
+            w.field("name", m.name)
+            w.key("path")
+            w.null()
+            w.field("neededBy", m.neededBy)
+            w.field("searched", strings: m.searched)
+            if let wrong = m.wrongClass { w.field("wrongClass", wrong) }
+            w.endObject()
+        }
+        w.endArray()
+        w.key("versionsNeeded")
+        w.beginObject()
+        for n in l.objects.first?.versionNeeds ?? [] { w.field(n.file, strings: n.versions) }
+        w.endObject()
+        w.key("missingVersions")
+        w.beginArray()
+        for v in l.missingVersions {
+            w.beginObject()
+            w.field("version", v.version)
+            w.field("library", v.library)
+            w.field("requiredBy", v.requiredBy)
+            w.field("weak", v.weak)
+            w.endObject()
+        }
+        w.endArray()
         w.endObject()
     }
 

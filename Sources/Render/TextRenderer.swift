@@ -54,6 +54,10 @@ public struct TextRenderer {
                 out += "\(paint(r.path, .bold)): \(paint("will not start", .red)) on \(where_)\n"
                 if let m = v.message { out += "  docker run: \(paint(m, .bold))\n" }
                 out += "  because \(v.reason)\n"
+                if let alts = r.startsOn {
+                    out += alts.isEmpty ? "  starts on none of the built-in targets\n"
+                                        : "  starts on \(alts.joined(separator: ", ")) (smallest: \(alts[0]))\n"
+                }
             }
         } else {
             out += "\(paint(r.path, .bold)): \(paint("cannot be checked", .red))\n"

@@ -15,6 +15,10 @@ public struct FileReport: Sendable {
     /// Why the file could not be read or parsed (with the byte offset for format errors).
     public var error: String?
     public var errorOffset: UInt64?
+    /// What ld.so does with the file in the target, when it runs.
+    public var load: LoadResult?
+    /// The built-in targets the file would start on, smallest first (nil: not asked).
+    public var startsOn: [String]?
 
     public init(path: String, imagePath: String? = nil) {
         self.path = path
@@ -31,6 +35,9 @@ public struct Analyzer {
     public var severities: [String: Severity]
     /// ld.so's search in this target.
     public var loader: DynamicLoader
+    /// Other targets to try the file on (the built-in profiles, smallest first), each with its
+    /// loader: `startsOn` names those where it would start.
+    public var alternatives: [(target: TargetRoot, loader: DynamicLoader)] = []
 
     public init(target: TargetRoot, platform: Platform, enabledRules: [any Rule.Type] = RuleRegistry.all,
                 severities: [String: Severity] = [:]) {
@@ -73,6 +80,15 @@ public struct Analyzer {
         let verdict = StartPredictor.predict(imagePath: report.imagePath, facts: r.facts, elf: r.elf, view: view, target: target, platform: platform,
                                              load: load)
         report.start = verdict
+        report.load = load
+        if !alternatives.isEmpty, r.facts.format == .elf || r.facts.format == .script {
+            report.startsOn = alternatives.compactMap { alt in
+                let l = loadStage(r, imagePath: report.imagePath, in: alt.target, loader: alt.loader)
+                let v = StartPredictor.predict(imagePath: report.imagePath, facts: r.facts, elf: r.elf, view: view, target: alt.target,
+                                               platform: platform, load: l)
+                return v.ok ? alt.target.name : nil
+            }
+        }
         let ctx = RuleContext(path: path, imagePath: report.imagePath, facts: r.facts, elf: r.elf, verdict: verdict,
                               target: target, platform: platform, error: r.error, loader: load)
         for rule in enabledRules {
@@ -90,8 +106,20 @@ public struct Analyzer {
     /// What ld.so does with the file, when it is an ELF program whose interpreter the target
     /// has: the loader runs only then.
     func loadStage(_ r: FactsResult, imagePath: String) -> LoadResult? {
+        loadStage(r, imagePath: imagePath, in: target, loader: loader)
+    }
+
+    func loadStage(_ r: FactsResult, imagePath: String, in target: TargetRoot, loader: DynamicLoader) -> LoadResult? {
         guard let elf = r.elf, let interp = r.facts.elf?.interpreter, target.fileExists(interp) else { return nil }
         return loader.load(program: elf, imagePath: imagePath, interpreter: interp, flavor: LoaderFlavor(interpreter: interp) ?? .glibc)
+    }
+
+    /// Tries every file on the built-in profiles too, smallest first.
+    public mutating func compareWithProfiles() {
+        alternatives = TargetProfile.bySize(platform: platform).map { p in
+            let t = TargetRoot(profile: p)
+            return (t, DynamicLoader(target: t, platform: platform))
+        }
     }
 
     /// Facts alone, for `inspect`.

@@ -29,8 +29,9 @@ public enum Runner {
     public static func check(_ config: RunConfiguration) throws(TargetResolver.Failure) -> RunDocument {
         let target = try TargetResolver.resolve(config.target, platform: config.requestedPlatform)
         let platform = target.platform
-        let analyzer = Analyzer(target: target, platform: platform, enabledRules: config.enabledRules,
+        var analyzer = Analyzer(target: target, platform: platform, enabledRules: config.enabledRules,
                                 severities: config.severitiesByID)
+        analyzer.compareWithProfiles()
         var reports: [FileReport] = []
         for path in config.paths {
             // A path inside a root target is that file of the root, at its own place; any

@@ -54,6 +54,22 @@ extension TargetProfile {
     }
 }
 
+extension TargetProfile {
+    /// About how large each image is (MB, uncompressed, linux/amd64, as `docker images` shows
+    /// the tags these profiles describe): the order in which "the smallest base that works" is
+    /// chosen. Approximate by nature; only the order matters.
+    public static let approximateSizeMB: [String: Double] = [
+        "scratch": 0, "distroless-static": 2.0, "busybox": 4.4, "alpine": 7.8, "distroless-base": 20.7,
+        "distroless-cc": 23.5, "debian-slim": 74.8, "debian:bullseye-slim": 80.6,
+    ]
+
+    /// Every built-in profile on `platform`, smallest first.
+    public static func bySize(platform: Platform) -> [TargetProfile] {
+        names.sorted { (approximateSizeMB[$0] ?? .infinity) < (approximateSizeMB[$1] ?? .infinity) }
+            .compactMap { named($0, platform: platform) }
+    }
+}
+
 /// Per-platform paths that profiles are written in terms of.
 struct PlatformPaths {
     var triple: String

@@ -118,3 +118,47 @@ import Testing
         #expect((file["facts"] as? [String: Any])?["interpreter"] as? String == "/lib64/ld-linux-x86-64.so.2")
     }
 }
+
+/// "The smallest base that works": each file is also judged on every built-in profile.
+@Suite struct SmallestBaseTests {
+    static func startsOn(_ binary: String, _ edit: (inout RunConfiguration) -> Void = { _ in }) throws -> [String]? {
+        var c = RunConfiguration()
+        c.paths = [try TestBinaries.named(binary).path]
+        c.platform = "linux/amd64"
+        edit(&c)
+        return try Runner.check(c).reports.first?.startsOn
+    }
+
+    @Test func cgoServerNeedsAGlibcBase() throws {
+        #expect(try Self.startsOn("go/server-cgo1") == ["busybox", "distroless-base", "distroless-cc", "debian-slim"])
+    }
+
+    /// A program that must keep cgo (a C library module) learns where it can go.
+    @Test func cgoModuleNamesItsBases() throws {
+        #expect(try Self.startsOn("go/sqlite-cgo1")?.first == "busybox")
+        #expect(try Self.startsOn("c/hello-cxx") == ["distroless-cc", "debian-slim"], "libstdc++ is in cc and slim only")
+    }
+
+    @Test func staticAndMuslAndForeign() throws {
+        #expect(try Self.startsOn("go/server-cgo0")?.first == "scratch")
+        #expect(try Self.startsOn("c/hello-musl-dynamic") == ["alpine"])
+        #expect(try Self.startsOn("go/hello-linux-arm64") == [])
+        #expect(try Self.startsOn("go/hello-linux-arm64") { $0.platform = "linux/arm64" }?.first == "scratch")
+    }
+
+    /// Built on glibc 2.36: needs GLIBC_2.34, so bullseye (2.31) is never offered.
+    @Test func olderGlibcIsNotOffered() throws {
+        let bases = try #require(try Self.startsOn("c/hello-dynamic"))
+        #expect(bases.contains("debian-slim"))
+        #expect(!bases.contains("debian:bullseye-slim"))
+    }
+
+    @Test func textSaysTheSmallest() throws {
+        let cgo = try TestBinaries.named("go/server-cgo1").path
+        var c = RunConfiguration()
+        c.paths = [cgo]
+        c.platform = "linux/amd64"
+        let text = TextRenderer(color: false).render(try Runner.check(c))
+        #expect(text.contains("  starts on busybox, distroless-base, distroless-cc, debian-slim (smallest: busybox)\n"))
+    }
+}
