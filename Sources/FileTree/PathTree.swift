@@ -18,11 +18,17 @@ public struct PathTree: FileTree {
         self.name = name
         self.files = files
         var dirs = directories
+        // Parents by the bytes of each path (a `/` is ASCII: its byte index is a String index);
+        // a parent met before had its own parents added then.
+        var added: Set<String> = []
         for f in files {
-            var p = Substring(f)
-            while let slash = p.lastIndex(of: "/"), slash != p.startIndex {
-                p = p[..<slash]
-                dirs.insert(String(p))
+            let u = f.utf8
+            var end = u.endIndex
+            while let slash = u[u.startIndex..<end].lastIndex(of: UInt8(ascii: "/")), slash != u.startIndex {
+                let parent = String(Substring(u[u.startIndex..<slash]))
+                if !added.insert(parent).inserted { break }
+                dirs.insert(parent)
+                end = slash
             }
         }
         self.directories = dirs

@@ -43,11 +43,25 @@ extension TargetProfile {
         }
         guard let d = profileData.first(where: { $0.name == name }) else { return nil }
         let arch = PlatformPaths(platform)
+        // One pass over the bytes per path, and none for the paths without a placeholder
+        // (most of them): every profile is built at start-up for "the smallest base".
         func fill(_ s: String) -> String {
-            s.replacingAll("{triple}", with: arch.triple)
-                .replacingAll("{ldso}", with: arch.glibcLoader)
-                .replacingAll("{musl}", with: arch.muslLoader)
-                .replacingAll("{muslarch}", with: arch.muslArch)
+            let u = s.utf8
+            guard u.contains(UInt8(ascii: "{")) else { return s }
+            var out = ""
+            var at = u.startIndex
+            while let open = u[at...].firstIndex(of: UInt8(ascii: "{")), let close = u[open...].firstIndex(of: UInt8(ascii: "}")) {
+                out += Substring(u[at..<open])
+                switch Substring(u[u.index(after: open)..<close]) {
+                case "triple": out += arch.triple
+                case "ldso": out += arch.glibcLoader
+                case "musl": out += arch.muslLoader
+                case "muslarch": out += arch.muslArch
+                default: out += Substring(u[open...close])
+                }
+                at = u.index(after: close)
+            }
+            return out + Substring(u[at...])
         }
         return TargetProfile(name: d.name, summary: d.summary, source: d.source, files: Set(d.files.map(fill)),
                              directories: Set(d.directories.map(fill)), libc: d.libc, librarySearchPath: d.librarySearchPath.map(fill))

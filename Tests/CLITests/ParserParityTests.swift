@@ -58,6 +58,11 @@ import Testing
         }
     }
 
+    @Test func commandNamesAreTheSubcommands() {
+        let names = Set(StaticCheckELF.configuration.subcommands.map { $0._commandName } + ["help"])
+        #expect(FastParse.commandNames == names)
+    }
+
     /// What the fast parser does not take goes to swift-argument-parser whole.
     @Test(arguments: [["--help"], ["help"], ["inspect", "x"], ["explain", "SE101"], ["list-rules"], ["--version"],
                       ["--format", "yaml", "x"], ["--fail-on=sometimes", "x"], ["--frobnicate", "x"], ["--target"],
