@@ -241,8 +241,9 @@ public struct DynamicLoader {
             searched.append(d)
             if let o = attempt(p) { return .found(p, o) }
         }
-        if flavor == .glibc, !requester.noDefaultLib, let cache, let arch, let p = cache.lookup(name, for: arch).path {
-            if let o = attempt(p) { return .found(p, o) }
+        if flavor == .glibc, !requester.noDefaultLib, let cache, let arch {
+            searched.append("/etc/ld.so.cache")
+            if let p = cache.lookup(name, for: arch).path, let o = attempt(p) { return .found(p, o) }
         }
         if flavor == .glibc && requester.noDefaultLib { return .missing(searched, wrongClass) }
         for d in target.librarySearchPath {

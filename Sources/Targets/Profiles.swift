@@ -125,6 +125,13 @@ private let glibcLibs = ["libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.
 private func inLib(_ libs: [String]) -> [String] { libs.map { "/lib/{triple}/" + $0 } + libs.map { "/usr/lib/{triple}/" + $0 } }
 private let debianSearchPath = ["/lib/{triple}", "/usr/lib/{triple}", "/lib", "/usr/lib"]
 
+/// What a Debian -slim image holds of interest here (the Priority: required packages), the same
+/// for bookworm and bullseye; their glibc versions differ.
+private let debianSlimFiles = zoneFiles + users + ["{ldso}", "/lib64/ld-linux-x86-64.so.2", "/bin/sh", "/bin/dash", "/etc/os-release"]
+    + inLib(glibcLibs + ["libgcc_s.so.1", "libstdc++.so.6", "libz.so.1", "libcrypt.so.1", "libselinux.so.1",
+                         "libzstd.so.1", "liblzma.so.5", "libbz2.so.1.0", "libtinfo.so.6", "libacl.so.1"])
+private let debianSlimDirectories = zoneinfo + ["/tmp", "/etc/ssl/certs"]
+
 let scratchData = ProfileData(
     name: "scratch",
     summary: "the empty image: nothing but the files you COPY in",
@@ -168,19 +175,15 @@ let profileData: [ProfileData] = [
         name: "debian-slim",
         summary: "debian:bookworm-slim: glibc 2.36, dash, tzdata, /etc/passwd, /tmp; no CA certificates",
         source: "Debian 12 bookworm-slim (Priority: required packages; ca-certificates is not among them)",
-        files: zoneFiles + users + ["{ldso}", "/lib64/ld-linux-x86-64.so.2", "/bin/sh", "/bin/dash", "/etc/os-release"]
-            + inLib(glibcLibs + ["libgcc_s.so.1", "libstdc++.so.6", "libz.so.1", "libcrypt.so.1", "libselinux.so.1",
-                                 "libzstd.so.1", "liblzma.so.5", "libbz2.so.1.0", "libtinfo.so.6", "libacl.so.1"]),
-        directories: zoneinfo + ["/tmp", "/etc/ssl/certs"],
+        files: debianSlimFiles,
+        directories: debianSlimDirectories,
         libc: Libc(.glibc, "2.36"), librarySearchPath: debianSearchPath),
     ProfileData(
         name: "debian:bullseye-slim",
         summary: "debian:bullseye-slim: glibc 2.31 (Debian 11), dash, tzdata, /etc/passwd, /tmp; no CA certificates",
         source: "Debian 11 bullseye-slim (libc6 2.31-13+deb11u*, Priority: required packages; the same file set as bookworm-slim here); a bullseye debootstrap root in the tests",
-        files: zoneFiles + users + ["{ldso}", "/lib64/ld-linux-x86-64.so.2", "/bin/sh", "/bin/dash", "/etc/os-release"]
-            + inLib(glibcLibs + ["libgcc_s.so.1", "libstdc++.so.6", "libz.so.1", "libcrypt.so.1", "libselinux.so.1",
-                                 "libzstd.so.1", "liblzma.so.5", "libbz2.so.1.0", "libtinfo.so.6", "libacl.so.1"]),
-        directories: zoneinfo + ["/tmp", "/etc/ssl/certs"],
+        files: debianSlimFiles,
+        directories: debianSlimDirectories,
         libc: Libc(.glibc, "2.31"), librarySearchPath: debianSearchPath),
     ProfileData(
         name: "busybox",
