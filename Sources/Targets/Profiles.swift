@@ -127,7 +127,7 @@ private let debianSearchPath = ["/lib/{triple}", "/usr/lib/{triple}", "/lib", "/
 
 /// What a Debian -slim image holds of interest here (the Priority: required packages), the same
 /// for bookworm and bullseye; their glibc versions differ.
-private let debianSlimFiles = zoneFiles + users + ["{ldso}", "/lib64/ld-linux-x86-64.so.2", "/bin/sh", "/bin/dash", "/etc/os-release"]
+private let debianSlimFiles = zoneFiles + users + ["{ldso}", "/lib64/ld-linux-x86-64.so.2", "/bin/sh", "/bin/dash", "/usr/bin/env", "/etc/os-release"]
     + inLib(glibcLibs + ["libgcc_s.so.1", "libstdc++.so.6", "libz.so.1", "libcrypt.so.1", "libselinux.so.1",
                          "libzstd.so.1", "liblzma.so.5", "libbz2.so.1.0", "libtinfo.so.6", "libacl.so.1"])
 private let debianSlimDirectories = zoneinfo + ["/tmp", "/etc/ssl/certs"]
@@ -168,7 +168,7 @@ let profileData: [ProfileData] = [
         summary: "alpine:3.20: musl 1.2.5 and busybox; CA bundle, /etc/passwd, /tmp; no zoneinfo (tzdata is not installed)",
         source: "Alpine Linux 3.20 minirootfs (alpine-baselayout, busybox, musl, ca-certificates-bundle, zlib, libssl3)",
         files: caBundle + users + ["{musl}", "/lib/libc.musl-{muslarch}.so.1", "/lib/libz.so.1", "/lib/libcrypto.so.3", "/lib/libssl.so.3",
-                                    "/bin/sh", "/bin/busybox", "/etc/os-release"],
+                                    "/bin/sh", "/bin/busybox", "/usr/bin/env", "/etc/os-release"],
         directories: ["/tmp", "/etc/ssl/certs", "/usr/lib", "/lib"],
         libc: Libc(.musl, "1.2.5"), librarySearchPath: ["/lib", "/usr/local/lib", "/usr/lib"]),
     ProfileData(
