@@ -212,6 +212,10 @@ public enum StartPredictor {
     /// header is EIO, no ELF magic or another machine or class is ELIBBAD. Nil when it passes,
     /// or when the target holds only paths.
     static func interpreterProblem(_ interp: String, program: ELFHeader, target: TargetRoot) -> (errno: String, reason: String)? {
+        // open_exec: execute permission first (fs/exec.c do_open_execat, may_open MAY_EXEC).
+        if let e = try? target.tree.stat(interp), e.kind == .regular, e.mode & 0o111 == 0, !(target.tree is PathTree) {
+            return ("EACCES", "the ELF interpreter \(interp) in \(target.name) has no execute permission (mode \(octal(e.mode))); the kernel refuses to open it")
+        }
         guard let bytes = try? target.tree.contents(interp) else { return nil }
         if bytes.view.count < 52 {
             return ("EIO", "the ELF interpreter \(interp) in \(target.name) is \(bytes.view.count) bytes, shorter than an ELF header: the kernel's read of it comes up short")

@@ -52,15 +52,20 @@ public enum RootInspector {
         return t
     }
 
-    /// The platform of the root's loader (or libc.so.6), from its ELF header.
+    /// The platform of the root's loader, from its ELF header: the first loader whose header
+    /// agrees with the architecture its name stands for (a file that lies about it, say an
+    /// i386 ELF at the x86-64 loader's path, says nothing of the root).
     static func ownPlatform(_ tree: HostTree) -> Platform? {
-        let candidates = ["/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux-aarch64.so.1", "/lib/ld-linux-armhf.so.3", "/lib/ld-linux.so.2",
-                          "/lib/ld-musl-x86_64.so.1", "/lib/ld-musl-aarch64.so.1", "/lib/ld64.so.1", "/lib64/ld64.so.2",
-                          "/lib/ld-linux-riscv64-lp64d.so.1", "/lib/ld-musl-armhf.so.1", "/lib/ld-musl-x86.so.1"]
+        let candidates: [(path: String, arch: String)] = [
+            ("/lib64/ld-linux-x86-64.so.2", "amd64"), ("/lib/ld-linux-aarch64.so.1", "arm64"), ("/lib/ld-linux-armhf.so.3", "arm"),
+            ("/lib/ld-linux.so.2", "386"), ("/lib/ld-musl-x86_64.so.1", "amd64"), ("/lib/ld-musl-aarch64.so.1", "arm64"),
+            ("/lib/ld64.so.1", "s390x"), ("/lib64/ld64.so.2", "ppc64le"), ("/lib/ld-linux-riscv64-lp64d.so.1", "riscv64"),
+            ("/lib/ld-musl-armhf.so.1", "arm"), ("/lib/ld-musl-x86.so.1", "386"),
+        ]
         for c in candidates {
-            guard let bytes = try? tree.contents(c), let h = try? ELFFile(bytes.view).header,
-                  let arch = Platform.goarch(machine: h.machine, bits: h.bits, order: h.order) else { continue }
-            return Platform(architecture: arch)
+            guard let bytes = try? tree.contents(c.path), let h = try? ELFFile(bytes.view).header,
+                  Platform.goarch(machine: h.machine, bits: h.bits, order: h.order) == c.arch else { continue }
+            return Platform(architecture: c.arch)
         }
         return nil
     }
