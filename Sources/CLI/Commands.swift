@@ -135,6 +135,9 @@ struct Inspect: ParsableCommand {
     @Flag(name: .customLong("cross-check"), help: "Also compare the ELF reader with libelf (needs libelf.so.1 installed).")
     var crossCheck = false
 
+    @Option(help: "Also say what the dynamic loader would map for each file in this root directory.")
+    var root: String?
+
     @Argument(help: "Files or directories.")
     var paths: [String] = []
 
@@ -142,6 +145,7 @@ struct Inspect: ParsableCommand {
         var c = InspectConfiguration()
         c.format = format
         c.crossCheck = crossCheck
+        c.root = root
         c.paths = paths
         return c
     }

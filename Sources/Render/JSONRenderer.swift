@@ -61,10 +61,8 @@ public enum JSONRenderer {
         }
         w.field("error", r.error)
         if let off = r.errorOffset { w.field("errorOffset", off) }
-        if includeVerdict {
-            if let l = r.load { w.key("loader"); loader(l, into: &w) }
-            if let s = r.startsOn { w.field("startsOn", strings: s) }
-        }
+        if let l = r.load { w.key("loader"); loader(l, into: &w) }
+        if includeVerdict, let s = r.startsOn { w.field("startsOn", strings: s) }
         w.endObject()
     }
 

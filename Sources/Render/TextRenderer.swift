@@ -114,6 +114,15 @@ public struct TextRenderer {
                 }
                 rows.append(("go packages", "\(g.packages.count): " + g.packages.prefix(12).joined(separator: " ") + (g.packages.count > 12 ? " …" : "")))
             }
+            // With a target (`inspect --root`): what ld.so maps there.
+            if let l = r.load {
+                rows.append(("loader", l.flavor.rawValue))
+                for o in l.objects.dropFirst() { rows.append(("loads", "\(o.name) → \(o.path)")) }
+                for m in l.missing {
+                    rows.append(("not found", "\(m.name) (needed by \(m.neededBy); searched \(m.searched.joined(separator: ":")))"))
+                }
+                for v in l.missingVersions { rows.append(("missing version", "\(v.version) in \(v.library) (required by \(v.requiredBy))")) }
+            }
             let width = rows.map(\.0.count).max() ?? 0
             for (k, v) in rows {
                 out += "  " + paint(k + String(repeating: " ", count: width - k.count), .dim) + "  " + v + "\n"

@@ -139,6 +139,24 @@ public struct Analyzer {
         return report
     }
 
+    /// Facts and what the loader maps in this target, without a verdict (`inspect --root`).
+    public func inspect(_ input: InputPath, imagePath: String, in tree: some FileTree) -> FileReport {
+        var report = FileReport(path: input.display, imagePath: imagePath)
+        do {
+            let bytes = try tree.contents(input.treePath)
+            let r = FactCollector.collect(bytes.view, mode: bytes.mode)
+            report.facts = r.facts
+            report.load = loadStage(r, imagePath: imagePath)
+            if let e = r.error {
+                report.error = e.description
+                report.errorOffset = e.offset
+            }
+        } catch {
+            report.error = error.message(for: input.display)
+        }
+        return report
+    }
+
     /// Facts of a host path.
     public static func inspect(path: String) -> FileReport {
         inspect(InputPath(path), in: HostTree.host)

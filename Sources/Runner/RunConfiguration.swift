@@ -89,6 +89,9 @@ public struct InspectConfiguration: Sendable, Hashable {
     public var crossCheck = false
     public var paths: [String] = []
     public var color = false
+    /// A root to resolve the libraries in (`inspect --root DIR`): the facts then say what ld.so
+    /// would map there.
+    public var root: String?
 
     public init() {}
 

@@ -88,13 +88,22 @@ public enum Runner {
         }
         var crossFailed = false
         var crossText = ""
-        let tree = HostTree.host
-        let reports = reports(for: config.paths.map(InputPath.init), in: tree, imagePath: { TargetResolver.derivedImagePath($0.display) }) { input, _ in
-            let report = Analyzer.inspect(input, in: tree)
-            guard config.crossCheck, report.facts?.format == .elf else { return report }
-            let p = input.display
+        var analyzer: Analyzer?
+        if let root = config.root {
             do {
-                let r = try LibelfCrossCheck.compare(path: input.treePath)
+                let t = try TargetResolver.resolve(.root(root), platform: nil)
+                analyzer = Analyzer(target: t, platform: t.platform, enabledRules: [])
+            } catch {
+                out.warn("staticcheck-elf: \(error)")
+                return 2
+            }
+        }
+        /// libelf's reading of a host file beside ours.
+        func crossCheck(_ report: FileReport, hostPath: String) {
+            guard config.crossCheck, report.facts?.format == .elf else { return }
+            let p = report.path
+            do {
+                let r = try LibelfCrossCheck.compare(path: hostPath)
                 let what = r.compared.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
                 if r.agrees {
                     crossText += "\(p): libelf agrees (\(what))\n"
@@ -106,7 +115,24 @@ public enum Runner {
                 crossFailed = true
                 crossText += "\(p): cross-check failed: \(error)\n"
             }
-            return report
+        }
+        var reports: [FileReport] = []
+        for path in config.paths {
+            if let a = analyzer, let rooted = a.target.tree as? HostTree, let inside = rooted.treePath(ofHostPath: path) {
+                // A file of the root: read inside it, at its own place there.
+                reports += Self.reports(for: [InputPath(display: path, treePath: inside)], in: rooted, imagePath: \.treePath) { input, place in
+                    let report = a.inspect(input, imagePath: place, in: rooted)
+                    if let host = rooted.root { crossCheck(report, hostPath: host + TreeResolver.normalize(input.treePath)) }
+                    return report
+                }
+            } else {
+                let host = HostTree.host
+                reports += Self.reports(for: [InputPath(path)], in: host, imagePath: { TargetResolver.derivedImagePath($0.display) }) { input, place in
+                    let report = analyzer?.inspect(input, imagePath: place, in: host) ?? Analyzer.inspect(input, in: host)
+                    crossCheck(report, hostPath: input.treePath)
+                    return report
+                }
+            }
         }
         let doc = RunDocument(toolVersion: toolVersion, targetName: "", platform: "", reports: reports)
         switch config.format {
