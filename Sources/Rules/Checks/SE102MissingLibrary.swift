@@ -25,6 +25,20 @@ public enum SE102MissingLibrary: Rule {
         return [finding("\(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") not found in \(c.target.name) (searched \(searched.joined(separator: ":"))); the program prints `\(line)`",
                         why: "The loader resolves every DT_NEEDED library before main runs and exits with status 127 when one is missing.",
                         fix: c.go != nil ? "build without cgo (CGO_ENABLED=0) or statically, or use a base image that ships \(names)"
-                                         : "link statically, or use a base image that ships \(names) (e.g. gcr.io/distroless/cc-debian12 for libstdc++/libgcc_s), or COPY the libraries into a directory on its RUNPATH")]
+                                         : cFix(load.missing.map(\.name), names: names, c))]
+    }
+
+    /// For C programs: a static link, a base that has the libraries (distroless/cc for the C++
+    /// runtime), or the library copied where the program looks first.
+    static func cFix(_ missing: [String], names: String, _ c: RuleContext) -> String {
+        let cxx = missing.contains { $0.hasPrefix("libstdc++") || $0.hasPrefix("libgcc_s") || $0.hasPrefix("libgomp") }
+        var fix = "link statically, or use a base image that ships \(names)" + (cxx ? " (e.g. gcr.io/distroless/cc-debian12 for libstdc++/libgcc_s)" : "")
+        let e = c.facts.elf
+        if let dir = c.loader?.missing.first?.searched.first, e?.runpath.isEmpty == false || e?.rpath.isEmpty == false {
+            fix += ", or COPY \(names) into \(dir) (the first directory of its \(e?.runpath.isEmpty == false ? "RUNPATH" : "RPATH"))"
+        } else {
+            fix += ", or COPY the libraries into one of the directories searched"
+        }
+        return fix
     }
 }
