@@ -28,7 +28,18 @@ public enum JSONRenderer {
             w.beginObject()
             w.field("name", doc.targetName)
             w.field("platform", doc.platform)
-            if let root = doc.targetRoot { w.field("root", root) }
+            if let root = doc.targetRoot {
+                w.field("root", root)
+                w.key("libc")
+                if let l = doc.targetLibc {
+                    w.beginObject()
+                    w.field("kind", l.kind.rawValue)
+                    w.field("version", l.version)
+                    w.endObject()
+                } else {
+                    w.null()
+                }
+            }
             w.endObject()
         }
         w.key("files")

@@ -47,8 +47,10 @@ public enum Runner {
                 }
             }
         }
-        return RunDocument(toolVersion: toolVersion, targetName: target.name, platform: platform.description,
-                           targetRoot: target.hostRoot.map { $0.isEmpty ? "/" : $0 }, reports: reports)
+        var doc = RunDocument(toolVersion: toolVersion, targetName: target.name, platform: platform.description,
+                              targetRoot: target.hostRoot.map { $0.isEmpty ? "/" : $0 }, reports: reports)
+        if doc.targetRoot != nil { doc.targetLibc = target.libc }
+        return doc
     }
 
     /// Checks, writes the document in the configured format, and returns the exit status.
