@@ -1,7 +1,8 @@
 # staticcheck-elf — build, test, benchmark.
 #
-#   make test    install test dependencies (apt/pip, idempotent), build TestBinaries (cached),
-#                then run the whole test suite with `swift test`
+#   make test    install test dependencies (apt/pip, idempotent), build TestBinaries (cached)
+#                and the test roots (cached), then run the whole test suite with `swift test`
+#   make roots   the real root filesystems of the root oracle tests (TestBinaries/make-roots.sh)
 #   make build   release build of the executable (needs only the Swift toolchain)
 #   make install the fully static release binary into $(PREFIX)/bin (PREFIX ?= /usr/local)
 #   make bench   whole-process timings against readelf, file, scanelf and `go version -m`
@@ -19,7 +20,10 @@ FAST_START = -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangle
 # warnings about static glibc are expected).
 STATIC = --static-swift-stdlib -Xswiftc -static-executable
 
-.PHONY: all build install deps testbinaries test bench clean
+.PHONY: all build install deps testbinaries roots test bench clean
+# Outside the clone on purpose: CI's fresh clone reuses it (see TestBinaries/make-roots.sh).
+ROOTS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/staticcheck-elf/roots
+
 
 all: build
 
@@ -37,9 +41,12 @@ deps:
 testbinaries: deps
 	bash TestBinaries/build.sh $(BIN_OUT)
 
+roots:
+	bash TestBinaries/make-roots.sh $(ROOTS)
+
 # Swift Testing only (no XCTest tests exist); --parallel is the default for Swift Testing.
-test: testbinaries
-	PATH="$(CURDIR)/.venv/bin:$$PATH" STATICCHECK_TESTBIN=$(BIN_OUT) $(SWIFT) test --disable-xctest
+test: testbinaries roots
+	PATH="$(CURDIR)/.venv/bin:$$PATH" STATICCHECK_TESTBIN=$(BIN_OUT) STATICCHECK_ROOTS=$(ROOTS) $(SWIFT) test --disable-xctest
 
 bench: testbinaries
 	bash Benchmarks/bench.sh

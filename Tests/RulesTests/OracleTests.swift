@@ -66,6 +66,16 @@ enum Oracle {
         if p.terminationStatus == 127, e.contains("error while loading shared libraries") || e.contains("No such file or directory") && e.contains(".so") {
             return .loaderFailed(e)
         }
+        // A missing symbol version is reported per object and then glibc's loader exits 1, not
+        // 127 (elf/rtld.c, version_check_doit): "/app: /lib/x86_64-linux-gnu/libc.so.6: version
+        // `GLIBC_2.34' not found (required by /app)".
+        if p.terminationStatus == 1, e.contains(": version `"), e.contains("' not found (required by ") {
+            return .loaderFailed(e)
+        }
+        // musl's loader: "Error relocating /app: sym: symbol not found", exit 127.
+        if p.terminationStatus == 127, e.hasPrefix("Error relocating ") || e.contains("\nError relocating ") {
+            return .loaderFailed(e)
+        }
         return .started(status: p.terminationStatus, output: o + e)
     }
 

@@ -63,6 +63,49 @@ public enum TestBinaries {
     }
 }
 
+/// The real root filesystems of `TestBinaries/make-roots.sh` (`make roots`): bookworm and
+/// bullseye (debootstrap minbase), musl (Debian's musl package), glibc-noc (bookworm's loader, no
+/// libc), glibc-cacheonly (loader and libc in /opt/glibc, found through ld.so.cache only).
+/// Cached outside the repository; `make test` passes the folder as `STATICCHECK_ROOTS`.
+public enum TestRoots {
+    public static let names = ["bookworm", "bullseye", "musl", "glibc-noc", "glibc-cacheonly"]
+
+    /// `STATICCHECK_ROOTS`, else make-roots.sh's default `${XDG_CACHE_HOME:-$HOME/.cache}/staticcheck-elf/roots`.
+    public static var directory: URL {
+        let env = ProcessInfo.processInfo.environment
+        if let dir = env["STATICCHECK_ROOTS"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
+        let cache = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.cache")
+        return URL(fileURLWithPath: cache).appendingPathComponent("staticcheck-elf/roots")
+    }
+
+    /// Were the roots asked for (`STATICCHECK_ROOTS` set) or built at the default place? When not,
+    /// suites that need them are skipped (`.enabled(if: TestRoots.configured)`); when they were,
+    /// a missing root fails the test that needs it.
+    public static var configured: Bool {
+        ProcessInfo.processInfo.environment["STATICCHECK_ROOTS"].map { !$0.isEmpty } ?? false
+            || FileManager.default.fileExists(atPath: directory.path)
+    }
+
+    public struct NotBuilt: Error, CustomStringConvertible {
+        public var name: String
+        public var directory: String
+        public var description: String {
+            "root \(name) is not built in \(directory): run `make roots` (TestBinaries/make-roots.sh \(directory))"
+        }
+    }
+
+    /// The root's directory; throws when it is not built (complete roots have `NAME.stamp` beside them).
+    public static func named(_ name: String) throws -> URL {
+        let dir = directory
+        let root = dir.appendingPathComponent(name)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDir), isDir.boolValue,
+              FileManager.default.fileExists(atPath: dir.appendingPathComponent(name + ".stamp").path)
+        else { throw NotBuilt(name: name, directory: dir.path) }
+        return root
+    }
+}
+
 /// Runs a program and returns (exit status, stdout, stderr).
 @discardableResult
 public func run(_ exe: String, _ args: [String], environment: [String: String]? = nil, cwd: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
