@@ -24,4 +24,18 @@ import Testing
         #expect(readme.contains("make install"))
         #expect(readme.contains("make test"))
     }
+
+    /// The README's `--root` sessions, run on the real roots they describe (a bullseye and a
+    /// bookworm debootstrap root, as `make roots` builds them): the output up to the infos.
+    @Test(arguments: [("bullseye", "go/server-cgo1", "main", "/app/main"), ("bookworm", "c/uselib-runpath-origin", "dist/app", "/app/app")])
+    func rootSessionIsCurrent(_ c: (root: String, binary: String, path: String, at: String)) throws {
+        let dir = try workdir([c.path: c.binary])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("rootfs").path, withDestinationPath: try TestRoots.named(c.root).path)
+        let args = ["--root", "rootfs", "--at", c.at, c.path.contains("/") ? c.path : "./" + c.path]
+        let out = try sce(args, cwd: dir.path).stdout
+        let head = (out.components(separatedBy: "\n  info").first ?? out).trimmingCharacters(in: .newlines) + "\n"
+        #expect(head.count > 300)
+        #expect(readme.contains("$ staticcheck-elf " + args.joined(separator: " ") + "\n" + head), "README session differs from:\n\(head)")
+    }
 }
