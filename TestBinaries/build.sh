@@ -248,6 +248,35 @@ cbuild c/libdemo.so "shared library, -shared -fPIC, soname libdemo.so.1, no entr
     gcc -O2 -shared -fPIC -Wl,-soname,libdemo.so.1 -o "$OUT/c/libdemo.so" lib.c
 cbuild c/uselib-runpath-origin "gcc dynamic: DT_NEEDED libdemo.so.1, DT_RUNPATH \$ORIGIN/lib" \
     gcc -O2 -o "$OUT/c/uselib-runpath-origin" uselib.c "$OUT/c/libdemo.so" '-Wl,-rpath,$ORIGIN/lib' -Wl,--enable-new-dtags
+# libmini.so.1 in two builds (new, old: the same soname and versions, demo_answer missing
+# from the old one) and programs without a C library that need it: SE110 undefined-symbol.
+MINIFLAGS=(-O2 -nostdlib -fno-stack-protector)
+cbuild c/libmini.so "shared library without libc, soname libmini.so.1, versions MINI_1/MINI_2 (demo_answer, demo_value in MINI_2)" \
+    gcc -O2 -shared -fPIC -nostdlib -Wl,-soname,libmini.so.1 -Wl,--version-script=mini.map -o "$OUT/c/libmini.so" mini.c
+cbuild c/libmini-old.so "libmini.so.1 built -DOLD: MINI_2 defined, demo_answer and demo_value not" \
+    gcc -O2 -shared -fPIC -nostdlib -DOLD -Wl,-soname,libmini.so.1 -Wl,--version-script=mini.map -o "$OUT/c/libmini-old.so" mini.c
+cbuild c/mini-call "no libc, DT_NEEDED libmini.so.1, calls demo_answer@MINI_2 through the PLT (lazy)" \
+    gcc "${MINIFLAGS[@]}" -Wl,-z,lazy -o "$OUT/c/mini-call" minicall.c "$OUT/c/libmini.so"
+cbuild c/mini-call-now "c/mini-call linked -z now (BIND_NOW)" \
+    gcc "${MINIFLAGS[@]}" -Wl,-z,now -o "$OUT/c/mini-call-now" minicall.c "$OUT/c/libmini.so"
+cbuild c/mini-data "no libc, reads demo_value@MINI_2 (a data reference: GLOB_DAT, bound at start)" \
+    gcc "${MINIFLAGS[@]}" -DDATA -Wl,-z,lazy -o "$OUT/c/mini-data" minicall.c "$OUT/c/libmini.so"
+cbuild c/mini-call-musl "c/mini-call linked by musl-gcc (PT_INTERP /lib/ld-musl-x86_64.so.1)" \
+    musl-gcc "${MINIFLAGS[@]}" -o "$OUT/c/mini-call-musl" minicall.c "$OUT/c/libmini.so"
+# Tiny roots for them (not in the manifest): the host's loader and one libmini.so.1.
+rm -rf "$OUT/symroots"
+for v in new old; do
+    lib="$OUT/c/libmini.so"; [ $v = old ] && lib="$OUT/c/libmini-old.so"
+    r="$OUT/symroots/glibc-$v"
+    mkdir -p "$r/lib64" "$r/lib/x86_64-linux-gnu"
+    cp "$(readlink -f /lib64/ld-linux-x86-64.so.2)" "$r/lib64/ld-linux-x86-64.so.2"
+    cp "$lib" "$r/lib/x86_64-linux-gnu/libmini.so.1"
+    r="$OUT/symroots/musl-$v"
+    mkdir -p "$r/lib"
+    cp "$(readlink -f /lib/ld-musl-x86_64.so.1)" "$r/lib/ld-musl-x86_64.so.1"
+    cp "$lib" "$r/lib/libmini.so.1"
+done
+echo "  symroots/{glibc,musl}-{new,old}               the loader and libmini.so.1 (new or old) (not in the manifest)"
 cbuild c/hello.o "relocatable object (ET_REL), gcc -c" \
     gcc -O2 -c -o "$OUT/c/hello.o" hello.c
 mkdir -p "$OUT/c/.obj"

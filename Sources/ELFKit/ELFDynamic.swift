@@ -120,7 +120,7 @@ extension ELFFile {
     }
 
     /// The dynamic string table: DT_STRTAB mapped through PT_LOAD, DT_STRSZ bytes long.
-    private func dynamicStrings(_ entries: [DynamicEntry]) throws(FormatError) -> ByteView? {
+    func dynamicStrings(_ entries: [DynamicEntry]) throws(FormatError) -> ByteView? {
         guard let strtab = entries.first(where: { $0.tag == .strtab }) else { return nil }
         let size = entries.first(where: { $0.tag == .strsz })?.value
         guard let off = fileOffset(ofAddress: strtab.value, count: size ?? 1) else {
@@ -191,6 +191,12 @@ extension ELFFile {
     /// (VER_FLG_BASE, the file's own name): what ld.so matches a requirement against
     /// (elf/dl-version.c `match_symbol`). Empty when the object has no DT_VERDEF.
     public func versionDefinitions() throws(FormatError) -> [String] {
+        try versionDefinitionTable().filter { !$0.isBase }.map(\.name)
+    }
+
+    /// Every `Verdef` entry with its index (`vd_ndx`, what `.gnu.version` entries of defined
+    /// symbols name), the base entry (VER_FLG_BASE: the file's own soname) included.
+    public func versionDefinitionTable() throws(FormatError) -> [VersionDefinition] {
         guard let dyn = try dynamic() else { return [] }
         guard let vd = dyn.entries.first(where: { $0.tag == .verdef }) else { return [] }
         let num = dyn.entries.first(where: { $0.tag == .verdefnum })?.value ?? 0
@@ -199,7 +205,7 @@ extension ELFFile {
             throw FormatError(offset: 0, field: "DT_VERDEF", value: hex(vd.value),
                               problem: "version-definitions table is not backed by the file in any PT_LOAD segment")
         }
-        var out: [String] = []
+        var out: [VersionDefinition] = []
         var at = start
         // Each Verdef is 20 bytes: the file size bounds the loop, not its counts.
         var budget = view.count / 20
@@ -209,15 +215,15 @@ extension ELFFile {
             var c = ByteCursor(view, at: at, order: order)
             _ = try c.u16("vd_version")
             let flags = try c.u16("vd_flags")
-            _ = try c.u16("vd_ndx")
+            let ndx = try c.u16("vd_ndx")
             let cnt = try c.u16("vd_cnt")
             _ = try c.u32("vd_hash")
             let aux = try c.u32("vd_aux"), next = try c.u32("vd_next")
-            if cnt > 0 && flags & 0x1 == 0 {
+            if cnt > 0 {
                 // The first Verdaux names the version; later ones name its parents.
                 var ac = ByteCursor(view, at: at &+ UInt64(aux), order: order)
                 let name = try ac.u32("vda_name")
-                out.append(try strings.cString(UInt64(name), field: "vda_name string"))
+                out.append(VersionDefinition(index: ndx, name: try strings.cString(UInt64(name), field: "vda_name string"), isBase: flags & 0x1 != 0))
             }
             if next == 0 { break }
             at = at &+ UInt64(next)
@@ -225,4 +231,13 @@ extension ELFFile {
         }
         return out
     }
+}
+
+/// One `Verdef` entry: a version a file defines.
+public struct VersionDefinition: Hashable, Sendable {
+    /// `vd_ndx`: the index `.gnu.version` uses for symbols of this version.
+    public var index: UInt16
+    public var name: String
+    /// VER_FLG_BASE: the entry naming the file itself, not a symbol version.
+    public var isBase: Bool
 }

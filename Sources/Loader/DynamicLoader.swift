@@ -60,13 +60,31 @@ public struct MissingVersion: Sendable, Hashable {
     public var weak: Bool
 }
 
+/// A symbol the program imports that no loaded object defines (with the version it asks for).
+public struct UndefinedSymbol: Sendable, Hashable {
+    public var name: String
+    /// The version the reference names (`GLIBC_2.34`), nil for an unversioned reference.
+    public var version: String?
+    /// The file the version is required from (`libc.so.6`), from `.gnu.version_r`.
+    public var versionFile: String?
+    /// The path of the object whose relocation names it.
+    public var requiredBy: String
+    /// True when ld.so binds it while loading (BIND_NOW, a data or address reference, or musl,
+    /// which binds everything at start); false for a PLT call bound at its first call.
+    public var atStart: Bool
+}
+
 /// What ld.so would do with a program in a target: the objects it maps, the first (glibc) or
-/// every (musl) library it cannot find, and the versions it finds missing.
+/// every (musl) library it cannot find, the versions it finds missing, and the program's
+/// symbols no loaded object defines.
 public struct LoadResult: Sendable, Hashable {
     public var flavor: LoaderFlavor
     public var objects: [LoadedObject]
     public var missing: [MissingLibrary]
     public var missingVersions: [MissingVersion]
+    /// The program's imports that nothing loaded defines, the ones bound at start first, in the
+    /// order ld.so binds them; nil when not every object's contents are known (a profile).
+    public var undefinedSymbols: [UndefinedSymbol]? = nil
 
     /// The loader's own lines on stderr, as it prints them before exiting (glibc: the first
     /// missing library; or every missing version; musl: every missing library).
@@ -77,16 +95,33 @@ public struct LoadResult: Sendable, Hashable {
                 let what = m.wrongClass != nil ? "wrong ELF class: \(m.wrongClassName)" : "cannot open shared object file: No such file or directory"
                 return ["\(argv0): error while loading shared libraries: \(m.name): \(what)"]
             }
-            return missingVersions.filter { !$0.weak }.map {
+            let versions = missingVersions.filter { !$0.weak }.map {
                 "\(argv0): \($0.library): version `\($0.version)' not found (required by \($0.requiredBy == objects.first?.path ? argv0 : $0.requiredBy))"
             }
+            if !versions.isEmpty { return versions }
+            // elf/dl-lookup.c `_dl_lookup_symbol_x`: the first reference that cannot be bound.
+            if let u = undefinedAtStart.first {
+                let by = u.requiredBy == objects.first?.path ? argv0 : u.requiredBy
+                return ["\(argv0): symbol lookup error: \(by): undefined symbol: \(u.name)\(u.version.map { ", version \($0)" } ?? "")"]
+            }
+            return []
         case .musl:
-            return missing.map { "Error loading shared library \($0.name): No such file or directory (needed by \($0.neededBy == objects.first?.path ? argv0 : $0.neededBy))" }
+            if !missing.isEmpty {
+                return missing.map { "Error loading shared library \($0.name): No such file or directory (needed by \($0.neededBy == objects.first?.path ? argv0 : $0.neededBy))" }
+            }
+            // ldso/dynlink.c `do_relocs`: every reference that cannot be bound, then exit 127.
+            return undefinedAtStart.map { "Error relocating \($0.requiredBy == objects.first?.path ? argv0 : $0.requiredBy): \($0.name): symbol not found" }
         }
     }
 
-    /// True when ld.so gets as far as running the program (symbol binding aside).
-    public var loads: Bool { missing.isEmpty && !missingVersions.contains { !$0.weak } }
+    /// The undefined symbols ld.so binds while loading: the program then never starts.
+    public var undefinedAtStart: [UndefinedSymbol] { (undefinedSymbols ?? []).filter(\.atStart) }
+
+    /// True when ld.so finds every library and version (symbol binding aside).
+    public var librariesLoad: Bool { missing.isEmpty && !missingVersions.contains { !$0.weak } }
+
+    /// True when ld.so gets as far as running the program.
+    public var loads: Bool { librariesLoad && undefinedAtStart.isEmpty }
 }
 
 extension MissingLibrary {
@@ -175,6 +210,10 @@ public struct DynamicLoader {
         }
         // Versions are checked once every object is loaded (rtld.c `version_check_doit`).
         if flavor == .glibc && result.missing.isEmpty { result.missingVersions = versionCheck(result.objects) }
+        // Then relocation binds each imported symbol (only when every object's bytes are known).
+        if result.librariesLoad, result.objects.allSatisfy(\.contentsKnown) {
+            result.undefinedSymbols = undefinedSymbols(program: elf, result: result, flavor: flavor)
+        }
         return result
     }
 
@@ -442,5 +481,74 @@ public struct PlatformLibraryPaths: Sendable {
     /// (debian/rules, local-ld-multiarch.diff), else upstream's `slibdir:libdir`.
     public func systemDirectories(multiarch: Bool) -> [String] {
         multiarch ? ["/lib/\(triple)", "/usr/lib/\(triple)", "/lib", "/usr/lib"] : ["/\(upstreamLib)", "/usr/\(upstreamLib)"]
+    }
+}
+
+// MARK: - Symbol binding
+
+extension DynamicLoader {
+    /// The program's imported symbols that no loaded object defines, modelled on glibc's
+    /// elf/dl-lookup.c (`do_lookup_x`, `check_match`: versions must match, a hidden version only
+    /// binds a reference naming it) and musl's `find_sym` (no versions). Weak references and
+    /// symbols no relocation names never fail. Ordered as the loader binds them: glibc the
+    /// DT_RELA/DT_REL relocations, then the PLT with BIND_NOW; musl the PLT first.
+    func undefinedSymbols(program elf: ELFFile, result: LoadResult, flavor: LoaderFlavor) -> [UndefinedSymbol] {
+        guard let table = try? elf.dynamicSymbolTable(), var imports = try? table.imports() else { return [] }
+        let relocs = try? elf.relocationSymbols()
+        // A copy relocation's symbol is defined in the program itself, but its value comes from
+        // the library that defines it (glibc looks it up skipping the program).
+        for i in Set(relocs?.copies ?? []).sorted() {
+            if let s = try? table.symbol(i), s.isDefined { imports.append(s) }
+        }
+        if imports.isEmpty { return [] }
+        let needs = (try? elf.versionNeeds()) ?? []
+        var requirement: [UInt16: (file: String, name: String)] = [:]
+        for n in needs { for r in n.requirements { requirement[r.index] = (n.file, r.name) } }
+        // The libraries' tables, read back through the tree (the loader itself included).
+        var libraries: [(table: DynamicSymbolTable, versions: [UInt16: String], versioned: Bool)] = []
+        for o in result.objects.dropFirst() {
+            guard let bytes = try? target.tree.contents(o.path), let lib = try? ELFFile(bytes.view),
+                  let t = try? lib.dynamicSymbolTable() else { continue }
+            let defs = (try? lib.versionDefinitionTable()) ?? []
+            var byIndex: [UInt16: String] = [:]
+            for d in defs where !d.isBase { byIndex[d.index] = d.name }
+            libraries.append((t, byIndex, !defs.isEmpty))
+        }
+        var position: [Int: Int] = [:]   // symbol index → the order ld.so binds it in
+        var atStart: Set<Int> = []
+        var bound: Set<Int> = []
+        if let r = relocs {
+            let order = flavor == .musl ? r.lazy + r.immediate : r.immediate + r.lazy
+            for (i, s) in order.enumerated() where position[s] == nil { position[s] = i }
+            bound = Set(r.immediate + r.lazy)
+            atStart = flavor == .musl || r.bindNow ? bound : Set(r.immediate)
+        }
+        var out: [(UndefinedSymbol, Int)] = []
+        for s in imports where !s.isWeak {
+            // A symbol no relocation names is never looked up (when the tables could be read).
+            if relocs != nil && !bound.contains(s.index) { continue }
+            let wanted = flavor == .glibc && s.versionIndex >= 2 ? requirement[s.versionIndex] : nil
+            var defined = false
+            for lib in libraries {
+                guard let defs = try? lib.table.definitions(of: s.name) else { continue }
+                for d in defs {
+                    if flavor == .musl || !lib.versioned {
+                        defined = true
+                    } else if let wanted {
+                        let name = lib.versions[d.versionIndex]
+                        defined = name == wanted.name || (name == nil && !d.hidden)
+                    } else {
+                        defined = d.versionIndex < 3 || !d.hidden
+                    }
+                    if defined { break }
+                }
+                if defined { break }
+            }
+            if defined { continue }
+            let start = relocs == nil ? true : atStart.contains(s.index)
+            out.append((UndefinedSymbol(name: s.name, version: wanted?.name, versionFile: wanted?.file,
+                                        requiredBy: result.objects.first?.path ?? "", atStart: start), position[s.index] ?? Int.max))
+        }
+        return out.sorted { ($0.0.atStart ? 0 : 1, $0.1) < ($1.0.atStart ? 0 : 1, $1.1) }.map(\.0)
     }
 }

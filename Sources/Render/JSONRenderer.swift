@@ -121,6 +121,23 @@ public enum JSONRenderer {
             w.endObject()
         }
         w.endArray()
+        // null: not every object's contents are known (a profile), so binding was not checked.
+        w.key("undefinedSymbols")
+        if let u = l.undefinedSymbols {
+            w.beginArray()
+            for s in u {
+                w.beginObject()
+                w.field("name", s.name)
+                w.field("version", s.version)
+                w.field("versionFile", s.versionFile)
+                w.field("requiredBy", s.requiredBy)
+                w.field("atStart", s.atStart)
+                w.endObject()
+            }
+            w.endArray()
+        } else {
+            w.null()
+        }
         w.endObject()
     }
 

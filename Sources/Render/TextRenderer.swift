@@ -122,6 +122,9 @@ public struct TextRenderer {
                     rows.append(("not found", "\(m.name) (needed by \(m.neededBy); searched \(m.searched.joined(separator: ":")))"))
                 }
                 for v in l.missingVersions { rows.append(("missing version", "\(v.version) in \(v.library) (required by \(v.requiredBy))")) }
+                for u in l.undefinedSymbols ?? [] {
+                    rows.append(("undefined", "\(u.name)\(u.version.map { "@" + $0 } ?? "") (\(u.atStart ? "bound at start" : "bound at first call"))"))
+                }
             }
             let width = rows.map(\.0.count).max() ?? 0
             for (k, v) in rows {

@@ -23,6 +23,8 @@ public struct StartVerdict: Sendable, Hashable {
         case missingLibrary(String)
         /// A symbol version (`GLIBC_2.34`) the library found does not define.
         case missingVersion(String)
+        /// A symbol the program imports that no loaded library defines, bound at start.
+        case undefinedSymbol(String)
         /// The PT_INTERP file exists but the kernel cannot use it (not ELF, another machine).
         case interpreterInvalid(String)
         case interpreterWrongFormat(String)
@@ -185,6 +187,13 @@ public enum StartPredictor {
                     return StartVerdict(ok: false, stage: .loader, errno: nil, message: line,
                                         reason: "the loader \(interp) loads \(v.library), which does not define the symbol version \(v.version) that \(by) requires",
                                         cause: .missingVersion(v.version))
+                }
+                if let u = load.undefinedAtStart.first {
+                    let what = u.version.map { "\(u.name)@\($0)" } ?? u.name
+                    let when = load.flavor == .musl ? "musl binds every symbol at start" : "it is bound at start (BIND_NOW or a data/address reference)"
+                    return StartVerdict(ok: false, stage: .loader, errno: nil, message: line,
+                                        reason: "the loader \(interp) finds every library, but none of them defines \(what), which the program imports; \(when)",
+                                        cause: .undefinedSymbol(u.name))
                 }
             }
         }

@@ -72,6 +72,12 @@ enum Oracle {
         if p.terminationStatus == 1, e.contains(": version `"), e.contains("' not found (required by ") {
             return .loaderFailed(e)
         }
+        // glibc's loader binding a symbol nothing defines before main (BIND_NOW, a data
+        // reference): "/app: symbol lookup error: /app: undefined symbol: x", exit 127 and no
+        // output yet. With output first, the program started and died at a lazy call.
+        if p.terminationStatus == 127, o.isEmpty, e.contains(": symbol lookup error: ") {
+            return .loaderFailed(e)
+        }
         // musl's loader: "Error relocating /app: sym: symbol not found", exit 127.
         if p.terminationStatus == 127, e.hasPrefix("Error relocating ") || e.contains("\nError relocating ") {
             return .loaderFailed(e)

@@ -9,6 +9,12 @@ import Testing
 let amd64 = Platform(architecture: "amd64")
 
 func analyzer(_ target: String, platform: Platform = amd64) -> Analyzer {
+    // `root:DIR`: a root directory TestBinaries/build.sh makes under its output (symroots/…).
+    if target.hasPrefix("root:") {
+        let dir = TestPaths.out.appendingPathComponent(String(target.dropFirst(5))).path
+        guard let t = try? TargetResolver.resolve(.root(dir), platform: platform) else { fatalError("no root \(dir)") }
+        return Analyzer(target: t, platform: platform)
+    }
     guard let profile = TargetRoot.profile(target, platform: platform) else { fatalError("no profile \(target)") }
     return Analyzer(target: profile, platform: platform)
 }
