@@ -187,6 +187,7 @@ extension ELFFile {
         var count = 0
         var gnu: (view: ByteView, buckets: Int, symoffset: Int, bucketStart: Int, chainStart: Int)?
         var sysv: (view: ByteView, buckets: Int, chains: Int)?
+        var gnuHashesNothing = false
         if let h = tag(0x6fff_fef5), let off = fileOffset(ofAddress: h.value, count: 16) {
             let v = try view.suffix(from: off, field: "DT_GNU_HASH")
             let nb = Int(try v.u32(0, order, field: "DT_GNU_HASH nbuckets"))
@@ -211,6 +212,7 @@ extension ELFFile {
                 count = i
             } else {
                 count = min(symoffset, room)
+                gnuHashesNothing = true
             }
             gnu = (v, nb, symoffset, bucketStart, chainStart)
         } else if let h = tag(4), let off = fileOffset(ofAddress: h.value, count: 8) {
@@ -224,10 +226,10 @@ extension ELFFile {
             count = nc
             sysv = (v, nb, nc)
         }
-        // The hash tables count what they hash; undefined symbols may lie past that (ld puts
-        // them at the front, but with nothing hashed GNU's symoffset can still be 1). The
-        // .dynsym section, where there is one, counts every entry.
-        if let s = try? sections().first(where: { $0.type == .dynsym }), s.hasFileBytes {
+        // The hash tables count what they hash; ld puts the unhashed (undefined) symbols first,
+        // but with nothing hashed GNU's symoffset can still be 1. Then, or with no hash table,
+        // the .dynsym section, where there is one, counts every entry.
+        if gnuHashesNothing || (gnu == nil && sysv == nil), let s = try? sections().first(where: { $0.type == .dynsym }), s.hasFileBytes {
             count = max(count, min(Int(s.size / UInt64(entrySize)), room))
         }
         guard count <= room else {

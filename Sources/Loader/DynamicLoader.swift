@@ -152,12 +152,13 @@ public struct DynamicLoader {
         let arch = CacheArch(h)
         let main = object(elf, name: imagePath, path: imagePath, neededBy: nil)
         var result = LoadResult(flavor: flavor, objects: [main], missing: [], missingVersions: [])
+        let opened = OpenedFiles()
         // Names already satisfied, by the object that satisfies them (-1: known missing).
         var known: [String: Int] = [:]
         // The loader is mapped before anything else and answers to its path and its soname
         // (glibc's `_dl_name_match_p`; musl's ldso entry).
         var rtld: LoadedObject
-        switch verify(interpreter, bits: h.bits, machine: h.machine, flavor: .musl) {
+        switch verify(interpreter, bits: h.bits, machine: h.machine, flavor: .musl, opened: opened) {
         case .ok(let o?): rtld = o
         default:
             rtld = LoadedObject(name: interpreter, path: interpreter, neededBy: nil, soname: nil, needed: [], rpath: [], runpath: [],
@@ -183,7 +184,7 @@ public struct DynamicLoader {
                     known[name] = 1   // musl is libc, libm, libpthread… itself
                     continue
                 }
-                switch find(name, requester: requester, chain: chain, bits: h.bits, machine: h.machine, arch: arch, flavor: flavor) {
+                switch find(name, requester: requester, chain: chain, bits: h.bits, machine: h.machine, arch: arch, flavor: flavor, opened: opened) {
                 case .found(let path, let obj):
                     // The same file under another name (a soname met before) is loaded once.
                     if let so = obj?.soname, let i = known[so], i >= 0 {
@@ -212,7 +213,7 @@ public struct DynamicLoader {
         if flavor == .glibc && result.missing.isEmpty { result.missingVersions = versionCheck(result.objects) }
         // Then relocation binds each imported symbol (only when every object's bytes are known).
         if result.librariesLoad, result.objects.allSatisfy(\.contentsKnown) {
-            result.undefinedSymbols = undefinedSymbols(program: elf, result: result, flavor: flavor)
+            result.undefinedSymbols = undefinedSymbols(program: elf, result: result, flavor: flavor, opened: opened)
         }
         return result
     }
@@ -242,11 +243,11 @@ public struct DynamicLoader {
     }
 
     func find(_ name: String, requester: LoadedObject, chain: [LoadedObject], bits: Int, machine: Machine, arch: CacheArch?,
-              flavor: LoaderFlavor) -> Found {
+              flavor: LoaderFlavor, opened: OpenedFiles) -> Found {
         var wrongClass: (path: String, bits: Int)?
         var searched: [String] = []
         func attempt(_ path: String) -> LoadedObject?? {
-            switch verify(path, bits: bits, machine: machine, flavor: flavor) {
+            switch verify(path, bits: bits, machine: machine, flavor: flavor, opened: opened) {
             case .absent: return nil
             case .wrongClass(let b):
                 if wrongClass == nil { wrongClass = (path, b) }
@@ -301,7 +302,7 @@ public struct DynamicLoader {
 
     /// glibc's `open_verify`: a missing file is skipped, a file of the wrong class or machine is
     /// skipped (the class remembered for the message). musl takes the first file that opens.
-    func verify(_ path: String, bits: Int, machine: Machine, flavor: LoaderFlavor) -> Verified {
+    func verify(_ path: String, bits: Int, machine: Machine, flavor: LoaderFlavor, opened: OpenedFiles) -> Verified {
         guard target.tree.isRegularFile(path) else { return .absent }
         let bytes: FileBytes
         do {
@@ -315,6 +316,7 @@ public struct DynamicLoader {
             if elf.header.bits != bits { return .wrongClass(elf.header.bits) }
             if elf.header.machine != machine { return .absent }
         }
+        opened.byPath[path] = elf
         return .ok(object(elf, name: path, path: path, neededBy: nil))
     }
 
@@ -486,47 +488,46 @@ public struct PlatformLibraryPaths: Sendable {
 
 // MARK: - Symbol binding
 
+/// The files one `load` opened, by path: symbol binding reads them again without reopening.
+final class OpenedFiles {
+    var byPath: [String: ELFFile] = [:]
+}
+
 extension DynamicLoader {
     /// The program's imported symbols that no loaded object defines, modelled on glibc's
     /// elf/dl-lookup.c (`do_lookup_x`, `check_match`: versions must match, a hidden version only
     /// binds a reference naming it) and musl's `find_sym` (no versions). Weak references and
     /// symbols no relocation names never fail. Ordered as the loader binds them: glibc the
     /// DT_RELA/DT_REL relocations, then the PLT with BIND_NOW; musl the PLT first.
-    func undefinedSymbols(program elf: ELFFile, result: LoadResult, flavor: LoaderFlavor) -> [UndefinedSymbol] {
-        guard let table = try? elf.dynamicSymbolTable(), var imports = try? table.imports() else { return [] }
-        let relocs = try? elf.relocationSymbols()
-        // A copy relocation's symbol is defined in the program itself, but its value comes from
-        // the library that defines it (glibc looks it up skipping the program).
-        for i in Set(relocs?.copies ?? []).sorted() {
-            if let s = try? table.symbol(i), s.isDefined { imports.append(s) }
-        }
-        if imports.isEmpty { return [] }
+    func undefinedSymbols(program elf: ELFFile, result: LoadResult, flavor: LoaderFlavor, opened: OpenedFiles) -> [UndefinedSymbol] {
+        guard let table = try? elf.dynamicSymbolTable() else { return [] }
         let needs = (try? elf.versionNeeds()) ?? []
         var requirement: [UInt16: (file: String, name: String)] = [:]
         for n in needs { for r in n.requirements { requirement[r.index] = (n.file, r.name) } }
+        // The imports, and the program's own copies of library data (copy relocations: defined
+        // in its .bss with a version it needs from a library, their value copied from there).
+        var imports: [DynamicSymbol] = []
+        var i = 1
+        while i < table.count {
+            if let s = try? table.symbol(i), !s.name.isEmpty,
+               !s.isDefined || (s.versionIndex >= 2 && requirement[s.versionIndex] != nil && s.type == 1) {
+                imports.append(s)
+            }
+            i += 1
+        }
+        if imports.isEmpty { return [] }
         // The libraries' tables, read back through the tree (the loader itself included).
         var libraries: [(table: DynamicSymbolTable, versions: [UInt16: String], versioned: Bool)] = []
         for o in result.objects.dropFirst() {
-            guard let bytes = try? target.tree.contents(o.path), let lib = try? ELFFile(bytes.view),
+            guard let lib = opened.byPath[o.path] ?? (try? target.tree.contents(o.path)).flatMap({ try? ELFFile($0.view) }),
                   let t = try? lib.dynamicSymbolTable() else { continue }
             let defs = (try? lib.versionDefinitionTable()) ?? []
             var byIndex: [UInt16: String] = [:]
             for d in defs where !d.isBase { byIndex[d.index] = d.name }
             libraries.append((t, byIndex, !defs.isEmpty))
         }
-        var position: [Int: Int] = [:]   // symbol index → the order ld.so binds it in
-        var atStart: Set<Int> = []
-        var bound: Set<Int> = []
-        if let r = relocs {
-            let order = flavor == .musl ? r.lazy + r.immediate : r.immediate + r.lazy
-            for (i, s) in order.enumerated() where position[s] == nil { position[s] = i }
-            bound = Set(r.immediate + r.lazy)
-            atStart = flavor == .musl || r.bindNow ? bound : Set(r.immediate)
-        }
-        var out: [(UndefinedSymbol, Int)] = []
+        var unbound: [DynamicSymbol] = []
         for s in imports where !s.isWeak {
-            // A symbol no relocation names is never looked up (when the tables could be read).
-            if relocs != nil && !bound.contains(s.index) { continue }
             let wanted = flavor == .glibc && s.versionIndex >= 2 ? requirement[s.versionIndex] : nil
             var defined = false
             for lib in libraries {
@@ -544,7 +545,29 @@ extension DynamicLoader {
                 }
                 if defined { break }
             }
-            if defined { continue }
+            if !defined { unbound.append(s) }
+        }
+        if unbound.isEmpty { return [] }
+        // Only now the relocations (a large program has tens of thousands): which references
+        // are bound at start, which at first call, which never (no relocation names them).
+        let relocs = try? elf.relocationSymbols()
+        var position: [Int: Int] = [:]   // symbol index → the order ld.so binds it in
+        var atStart: Set<Int> = []
+        var bound: Set<Int> = []
+        if let r = relocs {
+            let order = flavor == .musl ? r.lazy + r.immediate : r.immediate + r.lazy
+            for (i, s) in order.enumerated() where position[s] == nil { position[s] = i }
+            bound = Set(r.immediate + r.lazy)
+            atStart = flavor == .musl || r.bindNow ? bound : Set(r.immediate)
+        }
+        let copies = Set(relocs?.copies ?? [])
+        var out: [(UndefinedSymbol, Int)] = []
+        for s in unbound {
+            if let _ = relocs {
+                if !bound.contains(s.index) { continue }
+                if s.isDefined && !copies.contains(s.index) { continue }
+            }
+            let wanted = flavor == .glibc && s.versionIndex >= 2 ? requirement[s.versionIndex] : nil
             let start = relocs == nil ? true : atStart.contains(s.index)
             out.append((UndefinedSymbol(name: s.name, version: wanted?.name, versionFile: wanted?.file,
                                         requiredBy: result.objects.first?.path ?? "", atStart: start), position[s.index] ?? Int.max))
