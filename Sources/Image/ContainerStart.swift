@@ -86,6 +86,13 @@ public struct ShellForm: Sendable, Hashable {
     public var firstWord: String?
     /// True when that word is a shell builtin or reserved word (`echo`, `if`, `cd`).
     public var firstWordIsBuiltin: Bool
+
+    public init(shell: String, command: String, firstWord: String?, firstWordIsBuiltin: Bool) {
+        self.shell = shell
+        self.command = command
+        self.firstWord = firstWord
+        self.firstWordIsBuiltin = firstWordIsBuiltin
+    }
 }
 
 /// A start that cannot happen because of the config itself, in the words of the tool that

@@ -71,10 +71,22 @@ extension LayerTree {
                     continue
                 }
                 guard base.hasPrefix(LayerTree.Builder.whiteoutPrefix) else { body.append(e); continue }
-                let parent = try parentDir(dir, entry: clean)
                 if base == LayerTree.Builder.opaque {
-                    clearChildren(of: parent, marker: "/" + clean)
-                } else if base.hasPrefix(LayerTree.Builder.metaPrefix) {
+                    // The directory itself is looked up, not followed: a symlink there is left
+                    // alone (moby walks it with filepath.WalkDir, which does not descend a link).
+                    let (grand, name) = LayerTree.Builder.split(String(dir))
+                    let gp = try parentDir(grand, entry: clean)
+                    if name.isEmpty {
+                        clearChildren(of: gp, marker: "/" + clean)
+                    } else if let d = lookup(gp, name) {
+                        clearChildren(of: d, marker: "/" + clean)
+                    } else {
+                        _ = create(name, under: gp, kind: .directory, mode: 0o755, uid: 0, gid: 0, size: 0, content: .none, link: -1, implicit: true)
+                    }
+                    continue
+                }
+                let parent = try parentDir(dir, entry: clean)
+                if base.hasPrefix(LayerTree.Builder.metaPrefix) {
                     continue
                 } else {
                     let name = String(base.dropFirst(LayerTree.Builder.whiteoutPrefix.count))

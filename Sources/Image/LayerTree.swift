@@ -25,6 +25,11 @@ public struct Provenance: Sendable, Hashable, CustomStringConvertible {
         /// The layer whose marker or entry removed the path.
         public var layer: Int
         public var cause: Cause
+
+        public init(layer: Int, cause: Cause) {
+            self.layer = layer
+            self.cause = cause
+        }
     }
 
     /// The path in the tree (absolute), after the directories above it are resolved.
