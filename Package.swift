@@ -5,6 +5,7 @@ import PackageDescription
 //   ELFKit (bytes, ELF, Mach-O, PE, scripts) → GoBinary (build info, pclntab)
 //   → FileTree (where files come from: the host, a root directory, a profile's paths)
 //   → Targets (what an image holds, built from a target spec)
+//   → Image (container images in memory: manifests, platforms, layers as a FileTree, the image's start)
 //   → Loader (what ld.so does in a target: search, ld.so.cache, versions) → Rules (start verdict, findings)
 //   → Render (text, JSON, SARIF, GitHub) → Runner (configuration → run → document, exit policy)
 //   → CLI (argv → configuration) → StaticCheckELFCLI (the executable: one call).
@@ -27,6 +28,9 @@ let package = Package(
         .target(name: "Targets", dependencies: ["ELFKit", "FileTree"]),
         // What execve and then ld.so would do with a file in a target (glibc and musl rules).
         .target(name: "Loader", dependencies: ["ELFKit", "FileTree", "Targets"]),
+        // Container images read in memory: JSON, manifests and platforms, layers squashed into
+        // a FileTree, and how runc would start the image's own command.
+        .target(name: "Image", dependencies: ["ELFKit", "FileTree", "Targets"]),
         .target(name: "Rules", dependencies: ["ELFKit", "GoBinary", "FileTree", "Targets", "Loader"], plugins: ["RuleRegistryPlugin"]),
         // Adding a rule is adding one file in Sources/Rules/Checks: the registry is generated.
         .executableTarget(name: "RuleRegistryGen"),
@@ -45,6 +49,7 @@ let package = Package(
         .testTarget(name: "ELFKitTests", dependencies: ["ELFKit", "TestSupport"]),
         .testTarget(name: "GoBinaryTests", dependencies: ["GoBinary", "ELFKit", "TestSupport"]),
         .testTarget(name: "FileTreeTests", dependencies: ["FileTree", "ELFKit", "TestSupport"]),
+        .testTarget(name: "ImageTests", dependencies: ["Image", "FileTree", "Targets", "ELFKit", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "ELFKit", "FileTree", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Targets", "FileTree", "GoBinary", "ELFKit", "TestSupport"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Rules", "Render", "Targets", "TestSupport"]),
