@@ -28,6 +28,14 @@ public enum RootInspector {
             throw .notADirectory(dir, error.reason)
         }
         guard top.kind == .directory else { throw .notADirectory(dir, "not a directory") }
+        var t = target(tree: tree, name: dir, platform: asked)
+        t.hostRoot = tree.root
+        return t
+    }
+
+    /// Any rooted tree as a target (a root directory, an image's squashed layers): its platform
+    /// from its loader (else `asked`, else the host's), its C library and where its loader looks.
+    public static func target(tree: any FileTree, name: String, platform asked: Platform?) -> TargetRoot {
         let platform = asked ?? ownPlatform(tree) ?? .host
         let l = loaders(platform)
         let paths = PlatformPaths(platform)
@@ -46,16 +54,15 @@ public enum RootInspector {
                 libc = Libc(.glibc, nil)
             }
         }
-        var t = TargetRoot(name: dir, tree: tree, libc: libc, librarySearchPath: search)
+        var t = TargetRoot(name: name, tree: tree, libc: libc, librarySearchPath: search)
         t.platform = platform
-        t.hostRoot = tree.root
         return t
     }
 
     /// The platform of the root's loader, from its ELF header: the first loader whose header
     /// agrees with the architecture its name stands for (a file that lies about it, say an
     /// i386 ELF at the x86-64 loader's path, says nothing of the root).
-    static func ownPlatform(_ tree: HostTree) -> Platform? {
+    static func ownPlatform(_ tree: any FileTree) -> Platform? {
         let candidates: [(path: String, arch: String)] = [
             ("/lib64/ld-linux-x86-64.so.2", "amd64"), ("/lib/ld-linux-aarch64.so.1", "arm64"), ("/lib/ld-linux-armhf.so.3", "arm"),
             ("/lib/ld-linux.so.2", "386"), ("/lib/ld-musl-x86_64.so.1", "amd64"), ("/lib/ld-musl-aarch64.so.1", "arm64"),
@@ -71,7 +78,7 @@ public enum RootInspector {
     }
 
     /// glibc's version from the banner in libc.so.6 (`… release version 2.36.`).
-    static func glibcVersion(_ tree: HostTree, _ path: String) -> String? {
+    static func glibcVersion(_ tree: any FileTree, _ path: String) -> String? {
         guard let bytes = try? tree.contents(path) else { return nil }
         let marker = Array("release version ".utf8)
         guard let at = bytes.view.firstOffset(of: marker) else { return nil }
@@ -87,7 +94,7 @@ public enum RootInspector {
 
     /// musl's ldso/dynlink.c: `<loader prefix>/etc/ld-musl-ARCH.path`, split on `:` and newlines;
     /// absent: `/lib:/usr/local/lib:/usr/lib`; empty: no system directories.
-    static func muslSearchPath(_ tree: HostTree, loader: String, arch: String) -> [String] {
+    static func muslSearchPath(_ tree: any FileTree, loader: String, arch: String) -> [String] {
         // The loader's path minus its last two components (`/lib/ld-musl…` → ``).
         var prefix = Substring(loader)
         for _ in 0..<2 { if let s = prefix.lastIndex(of: "/") { prefix = prefix[..<s] } }
