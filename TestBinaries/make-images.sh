@@ -21,7 +21,8 @@
 #   podman/NAME.docker.tar, NAME.oci.tar      podman load + podman save (a few images only;
 #                                             private vfs store under OUTDIR, host store untouched)
 #   hostile/*.tar         small hostile archives (images.py), listed in hostile/hostile.tsv
-#   big/big.tar           STATICCHECK_BIG_IMAGE=1 only: ~1 GiB layer, docker-archive + oci dir
+#   big/                  STATICCHECK_BIG_IMAGE=1 only: one ~1 GiB layer (pseudo-random) + the app,
+#                         big/oci (gzip) and big/big.tar (docker-archive), big/images.tsv, big/truth.tsv
 # and described in OUTDIR/images.tsv; OUTDIR/truth.tsv holds what happens when each image's
 # entrypoint is started (see TestBinaries/README.md, "Container images").
 #
@@ -113,10 +114,17 @@ with open(sys.argv[1], "wb") as f:
     for _ in range(1024):
         f.write(r.randbytes(1 << 20))' "$CACHE/.build-big/rootfs/data/blob"
     (cd "$CACHE/.build-big" && umoci init --layout oci && umoci new --image oci:latest &&
-     umoci insert --no-history --image oci:latest rootfs / &&
-     umoci config --no-history --image oci:latest --config.entrypoint /app/main)
+     umoci insert --image oci:latest rootfs / &&
+     umoci config --image oci:latest --config.entrypoint /app/main)
     skopeo copy -q oci:"$CACHE/.build-big/oci":latest docker-archive:"$CACHE/.build-big/big.tar":staticcheck-elf/big:latest
     rm -rf "$CACHE/.build-big/rootfs"
+    # its truth, as for the others (a 1 GiB unpack)
+    umoci unpack --image "$CACHE/.build-big/oci":latest "$CACHE/.build-big/bundle" >/dev/null
+    printf 'name\tstage\tcode\toutcome\tmessage\tsource\texecve\n' >"$CACHE/.build-big/truth.tsv"
+    python3 "$PY" oracle "$HELPER" "$CACHE/.build-big/bundle" big >>"$CACHE/.build-big/truth.tsv"
+    rm -rf "$CACHE/.build-big/bundle"
+    printf 'name\toci\tdocker_archive\targv\nbig\toci:%s:latest\tdocker-archive:%s\t["/app/main"]\n' \
+        "$big/oci" "$big/big.tar" >"$CACHE/.build-big/images.tsv"
     mv "$CACHE/.build-big" "$big"
     echo "$bstamp" >"$big/.stamp"
     echo "make-images.sh: big image built in $(( $(date +%s) - t0 ))s: $big/oci, $big/big.tar ($(du -sh "$big" | cut -f1))"
