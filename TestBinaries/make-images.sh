@@ -92,7 +92,11 @@ stamp() {
 STAMP=$(stamp)
 
 BUILD=
-cleanup() { if [ -n "$BUILD" ]; then rm -rf "$BUILD"; fi; }
+PODRUN=
+cleanup() {
+    if [ -n "$BUILD" ]; then rm -rf "$BUILD"; fi
+    if [ -n "$PODRUN" ]; then rm -rf "$PODRUN"; fi
+}
 trap cleanup EXIT
 find "$CACHE" -mindepth 1 -maxdepth 1 -name '.build-*' -exec rm -rf {} +
 
@@ -318,8 +322,11 @@ while IFS=$'\t' read -r n _; do
     python3 "$PY" zstd "$O/oci/$n" "$O/zstd/$n"
 done <"$CASES"
 
-# podman: load skopeo's docker-archive into a private store, save it back in both formats
-PODMAN=(podman --root "$W/podman/root" --runroot "$W/podman/run" --storage-driver vfs
+# podman: load skopeo's docker-archive into a private store, save it back in both formats.
+# podman refuses a --runroot longer than 50 characters, so that one (locks, transient state)
+# is a short directory in /tmp; the store itself is under the build directory.
+PODRUN=$(mktemp -d /tmp/sce-podman.XXXXXX)
+PODMAN=(podman --root "$W/podman/root" --runroot "$PODRUN" --storage-driver vfs
         --cgroup-manager cgroupfs --events-backend none)
 for n in scratch-static glibc-cgo whiteout-libc; do
     "${PODMAN[@]}" load -q -i "$O/docker-archive/$n.tar" >/dev/null
@@ -327,7 +334,8 @@ for n in scratch-static glibc-cgo whiteout-libc; do
     "${PODMAN[@]}" save -q --format oci-archive -o "$O/podman/$n.oci.tar" "docker.io/staticcheck-elf/$n:latest"
 done
 "${PODMAN[@]}" rmi -a -f >/dev/null 2>&1 || true
-rm -rf "$W/podman"
+rm -rf "$W/podman" "$PODRUN"
+PODRUN=
 
 python3 "$PY" hostile "$O/hostile"
 
