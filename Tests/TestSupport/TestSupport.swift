@@ -147,3 +147,92 @@ public var currentGo: String? {
 }
 
 final class DataBox: @unchecked Sendable { var data = Data() }
+
+/// The real container images of `TestBinaries/make-images.sh` (`make images`) and their truth:
+/// `images.tsv` (one row per image: its refs in every form) and `truth.tsv` (what starting its
+/// entrypoint does, observed by exec-in-root in the bundle `umoci unpack` made, or runc's rule).
+/// Cached outside the repository; `make test` passes the folder as `STATICCHECK_IMAGES`.
+public enum TestImages {
+    /// `STATICCHECK_IMAGES`, else make-images.sh's default `${XDG_CACHE_HOME:-$HOME/.cache}/staticcheck-elf/images`.
+    public static var directory: URL {
+        let env = ProcessInfo.processInfo.environment
+        if let dir = env["STATICCHECK_IMAGES"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
+        let cache = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.cache")
+        return URL(fileURLWithPath: cache).appendingPathComponent("staticcheck-elf/images")
+    }
+
+    /// Asked for (`STATICCHECK_IMAGES` set) or built at the default place: suites that need the
+    /// images are skipped otherwise; when configured, a missing file fails the test.
+    public static var configured: Bool {
+        ProcessInfo.processInfo.environment["STATICCHECK_IMAGES"].map { !$0.isEmpty } ?? false
+            || FileManager.default.fileExists(atPath: directory.appendingPathComponent(".stamp").path)
+    }
+
+    /// One row of images.tsv: `refs` maps a form (oci, oci_archive, docker_archive, docker25,
+    /// zstd, podman_docker, podman_oci) to its transport:path[:ref] string; absent forms are left out.
+    public struct Image: Sendable, CustomStringConvertible {
+        public var name: String
+        public var refs: [String: String]
+        public var argv: [String]
+        public var workdir: String?
+        public var user: String?
+        public var layers: Int
+        public var notes: String
+        public var description: String { name }
+    }
+
+    /// One row of truth.tsv. `stage`: runtime | kernel | loader | starts | signal. `code`: the
+    /// errno name (kernel; runtime PATH lookups), `exit N`, `signal N`, or `-` (runc's user rule).
+    /// `outcome` is in RootOracle's words (`exit 0`, `execve ENOENT`, `loader: libc.so.6`,
+    /// `lookup ENOENT`, `runtime: user`); `message` the first line of stderr (else stdout), or the
+    /// line runc prints for runtime failures; `source`: execve | runc-lookpath | runc-user-rule;
+    /// `execve`: the outcome of a plain execve of argv[0] without runc's checks.
+    public struct Truth: Sendable, CustomStringConvertible {
+        public var name: String
+        public var stage: String
+        public var code: String
+        public var outcome: String
+        public var message: String
+        public var source: String
+        public var execve: String
+        public var description: String { "\(name): \(stage) \(code) \(message)" }
+    }
+
+    public struct NotBuilt: Error, CustomStringConvertible {
+        public var file: String
+        public var description: String { "\(file) is missing: run `make images` (TestBinaries/make-images.sh \(directory.path))" }
+    }
+
+    static func rows(_ file: String) throws -> [[String]] {
+        let url = directory.appendingPathComponent(file)
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { throw NotBuilt(file: url.path) }
+        return text.split(separator: "\n").dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    static let forms = ["oci", "oci_archive", "docker_archive", "docker25", "zstd", "podman_docker", "podman_oci"]
+
+    public static func all() throws -> [Image] {
+        try rows("images.tsv").compactMap { f in
+            guard f.count >= forms.count + 6 else { return nil }
+            var refs: [String: String] = [:]
+            for (i, form) in forms.enumerated() where f[i + 1] != "-" { refs[form] = f[i + 1] }
+            let n = forms.count
+            let argv = (try? JSONSerialization.jsonObject(with: Data(f[n + 1].utf8))) as? [String] ?? []
+            return Image(name: f[0], refs: refs, argv: argv, workdir: f[n + 2] == "-" ? nil : f[n + 2],
+                         user: f[n + 3] == "-" ? nil : f[n + 3], layers: Int(f[n + 4]) ?? 0, notes: f[n + 5])
+        }
+    }
+
+    public static func truth() throws -> [String: Truth] {
+        var out: [String: Truth] = [:]
+        for f in try rows("truth.tsv") where f.count >= 7 {
+            out[f[0]] = Truth(name: f[0], stage: f[1], code: f[2], outcome: f[3], message: f[4], source: f[5], execve: f[6])
+        }
+        return out
+    }
+
+    /// hostile/hostile.tsv: (name, ref, defect, a host path that must not exist afterwards or "-").
+    public static func hostile() throws -> [(name: String, ref: String, defect: String, mustNotExist: String)] {
+        try rows("hostile/hostile.tsv").compactMap { f in f.count >= 4 ? (f[0], f[1], f[2], f[3]) : nil }
+    }
+}
