@@ -200,19 +200,24 @@ public final class MemoryStream: ByteStream {
     public let view: ByteView
     public let name: String
     public private(set) var position: UInt64 = 0
+    // The bytes to give: the view's count, or the array's (ByteView(copying: []) has a count
+    // of 1, the one byte ByteBox allocates at least).
+    private let length: UInt64
 
     public init(_ view: ByteView, name: String) {
         self.view = view
         self.name = name
+        length = UInt64(view.count)
     }
 
-    public convenience init(_ bytes: [UInt8], name: String) {
-        self.init(ByteView(copying: bytes), name: name)
+    public init(_ bytes: [UInt8], name: String) {
+        view = ByteView(copying: bytes)
+        self.name = name
+        length = UInt64(Swift.min(bytes.count, view.count))
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(ArchiveError) -> Int {
-        let left = UInt64(view.count) - position
-        let n = Int(Swift.min(UInt64(buffer.count), left))
+        let n = Int(Swift.min(UInt64(buffer.count), length - position))
         guard n > 0, let dst = buffer.baseAddress else { return 0 }
         let start = Int(position)
         view.withUnsafeBytes { src in
@@ -223,7 +228,7 @@ public final class MemoryStream: ByteStream {
     }
 
     public func skip(_ count: UInt64, scratch: UnsafeMutableRawBufferPointer) throws(ArchiveError) -> UInt64 {
-        let step = Swift.min(count, UInt64(view.count) - position)
+        let step = Swift.min(count, length - position)
         position += step
         return step
     }

@@ -225,7 +225,8 @@ public final class DecompressingStream: ByteStream {
                 throw ArchiveError(location: name, offset: compressedPosition,
                                    problem: "corrupt zstd stream at compressed offset \(compressedPosition): \(words)")
             }
-            atBoundary = ret == 0
+            // A call with no input and no output (a flush that found nothing) tells nothing new.
+            if inb.pos > 0 || outb.pos > 0 { atBoundary = ret == 0 }
             outputWasFull = outb.pos == outb.size
             if outb.pos > 0 { return outb.pos }
         }
