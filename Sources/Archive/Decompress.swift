@@ -40,7 +40,7 @@ public struct DecompressionLimits: Sendable, Hashable {
                 bufferSize: Int = 256 << 10) {
         self.maxDecompressedBytes = maxDecompressedBytes
         self.maxZstdWindowLog = maxZstdWindowLog
-        self.bufferSize = Swift.max(bufferSize, 16)
+        self.bufferSize = Swift.min(Swift.max(bufferSize, 16), 1 << 30)
     }
 }
 
@@ -122,6 +122,27 @@ public final class DecompressingStream: ByteStream {
                                problem: "decompressed size exceeds the cap of \(limits.maxDecompressedBytes) bytes (a decompression bomb?)")
         }
         return n
+    }
+
+    /// A plain stream skips by its source (a seek on a plain file); a compressed one must
+    /// decompress what it skips, into `scratch`.
+    public func skip(_ count: UInt64, scratch: UnsafeMutableRawBufferPointer) throws(ArchiveError) -> UInt64 {
+        guard compression == .none else { return try skipByReading(count, scratch: scratch) }
+        let allowance = limits.maxDecompressedBytes &- Swift.min(position, limits.maxDecompressedBytes)
+        let fromBuffer = Int(Swift.min(count, UInt64(inEnd - inStart)))
+        inStart += fromBuffer
+        var done = UInt64(fromBuffer)
+        if done < count, !sourceEnded {
+            // One byte past the cap, so that going past it is seen.
+            let room = allowance > done ? allowance - done : 0
+            done += try source.skip(Swift.min(count - done, room == .max ? room : room + 1), scratch: scratch)
+        }
+        position += done
+        if position > limits.maxDecompressedBytes {
+            throw ArchiveError(location: name, offset: position,
+                               problem: "decompressed size exceeds the cap of \(limits.maxDecompressedBytes) bytes (a decompression bomb?)")
+        }
+        return done
     }
 
     // Moves unread input to the front and reads more after it; sets sourceEnded at the end.
@@ -221,7 +242,10 @@ public final class DecompressingStream: ByteStream {
             let ret = ZSTD_decompressStream(d, &outb, &inb)
             inStart += inb.pos
             if ZSTD_isError(ret) != 0 {
-                let words = ZSTD_getErrorName(ret).map { String(cString: $0) } ?? "error \(ret)"
+                var words = ZSTD_getErrorName(ret).map { String(cString: $0) } ?? "error \(ret)"
+                if ZSTD_getErrorCode(ret) == ZSTD_error_frameParameter_windowTooLarge {
+                    words += " (the frame's window is larger than the cap of 2^\(limits.maxZstdWindowLog) bytes)"
+                }
                 throw ArchiveError(location: name, offset: compressedPosition,
                                    problem: "corrupt zstd stream at compressed offset \(compressedPosition): \(words)")
             }

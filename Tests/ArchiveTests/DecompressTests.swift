@@ -43,6 +43,23 @@ import TestSupport
         }
     }
 
+    /// A plain stream skips through its source (a seek on a file), within the cap.
+    @Test func plainSkipSeeks() throws {
+        let tmp = try TempDir("pskip")
+        let data = Self.original(100_000)
+        try tmp.write("f", data)
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 16, alignment: 16)
+        defer { scratch.deallocate() }
+        let z = try DecompressingStream(FileStream(path: tmp.file("f")))
+        #expect(try z.skip(2, scratch: scratch) == 2)         // from the sniffed bytes
+        #expect(try z.skip(50_000, scratch: scratch) == 50_000) // 16 bytes of scratch: it seeked
+        #expect(try drain(z) == Array(data[50_002...]))
+        #expect(try z.skip(10, scratch: scratch) == 0)
+        let capped = try DecompressingStream(FileStream(path: tmp.file("f")), limits: DecompressionLimits(maxDecompressedBytes: 1000))
+        let e = try #require(archiveError { _ = try capped.skip(5000, scratch: scratch) })
+        #expect(e.problem.contains("exceeds the cap of 1000 bytes"), "\(e)")
+    }
+
     @Test func emptyAndTinyStreamsArePlain() throws {
         for bytes: [UInt8] in [[], [0x1f], [0x28, 0xb5, 0x2f]] {
             let z = try DecompressingStream(MemoryStream(bytes, name: "tiny"))
@@ -80,6 +97,18 @@ import TestSupport
         let e = try #require(archiveError { _ = try count(z) })
         #expect(e.problem.contains("corrupt") || e.problem.contains("truncated"), "\(e)")
         #expect(e.problem.contains("compressed offset"), "\(e)")
+    }
+
+    /// A frame that asks for a 256 MiB window is refused by the default cap (2^27), read with
+    /// a raised one.
+    @Test func zstdWindowCap() throws {
+        let data = Self.original(1000)
+        let packed = try Self.compressed("zstd -q --long=28 -c", data)
+        let z = try DecompressingStream(MemoryStream(packed, name: "layer W"))
+        let e = try #require(archiveError { _ = try count(z) })
+        #expect(e.problem.contains("larger than the cap of 2^27 bytes"), "\(e)")
+        let raised = try DecompressingStream(MemoryStream(packed, name: "layer W"), limits: DecompressionLimits(maxZstdWindowLog: 28))
+        #expect(try drain(raised) == data)
     }
 
     @Test func garbageAfterGzipMember() throws {
