@@ -4,6 +4,8 @@ import PackageDescription
 // Layers, each depending only downward:
 //   ELFKit (bytes, ELF, Mach-O, PE, scripts) → GoBinary (build info, pclntab)
 //   → FileTree (where files come from: the host, a root directory, a profile's paths)
+//   Archive (beside FileTree, on ELFKit only: byte streams, gzip/zstd, tar, sha256 — the bytes of
+//   container images, read without a daemon)
 //   → Targets (what an image holds, built from a target spec)
 //   → Image (container images in memory: manifests, platforms, layers as a FileTree, the image's start)
 //   → Loader (what ld.so does in a target: search, ld.so.cache, versions) → Rules (start verdict, findings)
@@ -25,6 +27,12 @@ let package = Package(
         .target(name: "ELFKit"),
         .target(name: "GoBinary", dependencies: ["ELFKit"]),
         .target(name: "FileTree", dependencies: ["ELFKit"]),
+        // zlib and libzstd for layers (apt: zlib1g-dev, libzstd-dev), SHA-256 in C (SHA-NI when the
+        // processor has it: as fast as swift-crypto, without its build time).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .target(name: "CSHA256"),
+        .target(name: "Archive", dependencies: ["ELFKit", "CZlib", "CZstd", "CSHA256"]),
         .target(name: "Targets", dependencies: ["ELFKit", "FileTree"]),
         // What execve and then ld.so would do with a file in a target (glibc and musl rules).
         .target(name: "Loader", dependencies: ["ELFKit", "FileTree", "Targets"]),
@@ -50,6 +58,7 @@ let package = Package(
         .testTarget(name: "GoBinaryTests", dependencies: ["GoBinary", "ELFKit", "TestSupport"]),
         .testTarget(name: "FileTreeTests", dependencies: ["FileTree", "ELFKit", "TestSupport"]),
         .testTarget(name: "ImageTests", dependencies: ["Image", "FileTree", "Targets", "ELFKit", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "ELFKit", "TestSupport"]),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "ELFKit", "FileTree", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Targets", "FileTree", "GoBinary", "ELFKit", "Image", "Loader", "TestSupport"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Rules", "Render", "Targets", "TestSupport"]),
