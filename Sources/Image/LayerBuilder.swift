@@ -145,15 +145,7 @@ extension LayerTree {
             return i
         }
 
-        func path(of i: Int32) -> String {
-            var parts: [String] = []
-            var c = i
-            while c > 0 {
-                parts.append(nodes[Int(c)].name)
-                c = nodes[Int(c)].parent
-            }
-            return "/" + parts.reversed().joined(separator: "/")
-        }
+        func path(of i: Int32) -> String { LayerTree.path(of: i, in: nodes) }
 
         /// Removes `i` and its subtree, recording each path as removed by this layer.
         mutating func remove(_ i: Int32, cause: Provenance.Cause) {

@@ -81,6 +81,28 @@ public struct LayerTree: FileTree {
     /// The number of paths in the tree, the root included.
     public var count: Int { nodes.reduce(0) { $0 + ($1.alive ? 1 : 0) } }
 
+    /// The heap the tree holds, counted from its storage (nodes, the child index, names longer
+    /// than a small string, link targets): what an image's metadata costs, whatever the
+    /// process does beside it.
+    public var storageBytes: Int {
+        func heap(_ s: String) -> Int { s.utf8.count > 15 ? s.utf8.count + 32 : 0 }
+        var n = nodes.capacity * MemoryLayout<Node>.stride
+        n += index.capacity * (MemoryLayout<ChildKey>.stride + MemoryLayout<Int32>.stride + 1)
+        for node in nodes { n += 2 * heap(node.name) }   // in the node and in its index key
+        for l in links { n += MemoryLayout<String>.stride + heap(l) }
+        return n
+    }
+
+    static func path(of i: Int32, in nodes: [Node]) -> String {
+        var parts: [String] = []
+        var c = i
+        while c > 0, Int(c) < nodes.count {
+            parts.append(nodes[Int(c)].name)
+            c = nodes[Int(c)].parent
+        }
+        return "/" + parts.reversed().joined(separator: "/")
+    }
+
     /// The tree of `layers` (base first), or the first error applying them.
     public init(name: String, layers: [[LayerEntry]], content: any ContentSource) throws(LayerError) {
         var b = Builder()
@@ -216,15 +238,7 @@ public struct LayerTree: FileTree {
         }
     }
 
-    func path(of i: Int32) -> String {
-        var parts: [String] = []
-        var c = i
-        while c > 0 {
-            parts.append(nodes[Int(c)].name)
-            c = nodes[Int(c)].parent
-        }
-        return "/" + parts.reversed().joined(separator: "/")
-    }
+    func path(of i: Int32) -> String { Self.path(of: i, in: nodes) }
 
     /// The node at `path` from the top: `..` stops at the top; a symlink before the last
     /// component is followed inside the tree (a resolved path has none), the last one only when
