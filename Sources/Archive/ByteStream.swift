@@ -200,8 +200,6 @@ public final class MemoryStream: ByteStream {
     public let view: ByteView
     public let name: String
     public private(set) var position: UInt64 = 0
-    // The bytes to give: the view's count, or the array's (ByteView(copying: []) has a count
-    // of 1, the one byte ByteBox allocates at least).
     private let length: UInt64
 
     public init(_ view: ByteView, name: String) {
@@ -213,7 +211,7 @@ public final class MemoryStream: ByteStream {
     public init(_ bytes: [UInt8], name: String) {
         view = ByteView(copying: bytes)
         self.name = name
-        length = UInt64(Swift.min(bytes.count, view.count))
+        length = UInt64(view.count)
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(ArchiveError) -> Int {

@@ -236,11 +236,14 @@ public struct ByteView: @unchecked Sendable {
 /// Owns a heap copy of bytes for `ByteView(copying:)`.
 final class ByteBox {
     let pointer: UnsafeMutableRawBufferPointer
+    /// The bytes held: the allocation has at least one byte, an empty copy still counts 0.
+    let count: Int
     init(_ bytes: [UInt8]) {
         pointer = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(bytes.count, 1), alignment: 16)
         pointer.copyBytes(from: bytes)
+        count = bytes.count
     }
-    var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(pointer)[0..<(pointer.count)]) }
+    var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(pointer)[0..<count]) }
     deinit { pointer.deallocate() }
 }
 

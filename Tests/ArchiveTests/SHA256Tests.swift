@@ -5,7 +5,8 @@ import TestSupport
 
 /// SHA-256 equals sha256sum at the block-boundary sizes, in both implementations; a digest
 /// mismatch is an error naming the blob and both digests.
-@Suite struct SHA256Tests {
+// Serialized: one test switches the implementation (process-wide) while another reads it.
+@Suite(.serialized) struct SHA256Tests {
     static let sizes = [0, 1, 55, 56, 63, 64, 65, 127, 128, 1000, (1 << 20) + 3]
 
     @Test(arguments: [true, false])

@@ -2,6 +2,13 @@ import ELFKit
 import Testing
 
 @Suite struct ByteViewTests {
+    /// A copy holds exactly the bytes given: an empty one is empty (its allocation is not).
+    @Test func copyingKeepsTheCount() {
+        #expect(ByteView(copying: []).count == 0 && ByteView(copying: []).isEmpty)
+        #expect(ByteView(copying: [1, 2, 3]).count == 3)
+        #expect(ByteView(copying: [7]).bytes == [7])
+    }
+
     @Test func readsBothByteOrders() throws {
         let v = ByteView(copying: [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08])
         #expect(try v.u16(0, .little, field: "x") == 0x0201)
