@@ -72,6 +72,9 @@ public struct UndefinedSymbol: Sendable, Hashable {
     /// True when ld.so binds it while loading (BIND_NOW, a data or address reference, or musl,
     /// which binds everything at start); false for a PLT call bound at its first call.
     public var atStart: Bool
+
+    /// `name@version` (the name alone for an unversioned reference), as `objdump -T` shows it.
+    public var displayName: String { name + (version.map { "@" + $0 } ?? "") }
 }
 
 /// What ld.so would do with a program in a target: the objects it maps, the first (glibc) or
@@ -100,11 +103,7 @@ public struct LoadResult: Sendable, Hashable {
             }
             if !versions.isEmpty { return versions }
             // elf/dl-lookup.c `_dl_lookup_symbol_x`: the first reference that cannot be bound.
-            if let u = undefinedAtStart.first {
-                let by = u.requiredBy == objects.first?.path ? argv0 : u.requiredBy
-                return ["\(argv0): symbol lookup error: \(by): undefined symbol: \(u.name)\(u.version.map { ", version \($0)" } ?? "")"]
-            }
-            return []
+            return undefinedAtStart.first.map { [lookupError($0, argv0: argv0)] } ?? []
         case .musl:
             if !missing.isEmpty {
                 return missing.map { "Error loading shared library \($0.name): No such file or directory (needed by \($0.neededBy == objects.first?.path ? argv0 : $0.neededBy))" }
@@ -112,6 +111,13 @@ public struct LoadResult: Sendable, Hashable {
             // ldso/dynlink.c `do_relocs`: every reference that cannot be bound, then exit 127.
             return undefinedAtStart.map { "Error relocating \($0.requiredBy == objects.first?.path ? argv0 : $0.requiredBy): \($0.name): symbol not found" }
         }
+    }
+
+    /// glibc's line for a reference it cannot bind, at start or at the first call:
+    /// `/app: symbol lookup error: /app: undefined symbol: x, version V`.
+    public func lookupError(_ u: UndefinedSymbol, argv0: String) -> String {
+        let by = u.requiredBy == objects.first?.path ? argv0 : u.requiredBy
+        return "\(argv0): symbol lookup error: \(by): undefined symbol: \(u.name)\(u.version.map { ", version \($0)" } ?? "")"
     }
 
     /// The undefined symbols ld.so binds while loading: the program then never starts.
@@ -526,7 +532,7 @@ extension DynamicLoader {
             for d in defs where !d.isBase { byIndex[d.index] = d.name }
             libraries.append((t, byIndex, !defs.isEmpty))
         }
-        var unbound: [DynamicSymbol] = []
+        var unbound: [(symbol: DynamicSymbol, wanted: (file: String, name: String)?)] = []
         for s in imports where !s.isWeak {
             let wanted = flavor == .glibc && s.versionIndex >= 2 ? requirement[s.versionIndex] : nil
             var defined = false
@@ -545,7 +551,7 @@ extension DynamicLoader {
                 }
                 if defined { break }
             }
-            if !defined { unbound.append(s) }
+            if !defined { unbound.append((s, wanted)) }
         }
         if unbound.isEmpty { return [] }
         // Only now the relocations (a large program has tens of thousands): which references
@@ -562,12 +568,11 @@ extension DynamicLoader {
         }
         let copies = Set(relocs?.copies ?? [])
         var out: [(UndefinedSymbol, Int)] = []
-        for s in unbound {
-            if let _ = relocs {
+        for (s, wanted) in unbound {
+            if relocs != nil {
                 if !bound.contains(s.index) { continue }
                 if s.isDefined && !copies.contains(s.index) { continue }
             }
-            let wanted = flavor == .glibc && s.versionIndex >= 2 ? requirement[s.versionIndex] : nil
             let start = relocs == nil ? true : atStart.contains(s.index)
             out.append((UndefinedSymbol(name: s.name, version: wanted?.name, versionFile: wanted?.file,
                                         requiredBy: result.objects.first?.path ?? "", atStart: start), position[s.index] ?? Int.max))

@@ -123,7 +123,7 @@ public struct TextRenderer {
                 }
                 for v in l.missingVersions { rows.append(("missing version", "\(v.version) in \(v.library) (required by \(v.requiredBy))")) }
                 for u in l.undefinedSymbols ?? [] {
-                    rows.append(("undefined", "\(u.name)\(u.version.map { "@" + $0 } ?? "") (\(u.atStart ? "bound at start" : "bound at first call"))"))
+                    rows.append(("undefined", "\(u.displayName) (\(u.atStart ? "bound at start" : "bound at first call"))"))
                 }
             }
             let width = rows.map(\.0.count).max() ?? 0

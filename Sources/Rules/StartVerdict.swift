@@ -189,10 +189,9 @@ public enum StartPredictor {
                                         cause: .missingVersion(v.version))
                 }
                 if let u = load.undefinedAtStart.first {
-                    let what = u.version.map { "\(u.name)@\($0)" } ?? u.name
                     let when = load.flavor == .musl ? "musl binds every symbol at start" : "it is bound at start (BIND_NOW or a data/address reference)"
                     return StartVerdict(ok: false, stage: .loader, errno: nil, message: line,
-                                        reason: "the loader \(interp) finds every library, but none of them defines \(what), which the program imports; \(when)",
+                                        reason: "the loader \(interp) finds every library, but none of them defines \(u.displayName), which the program imports; \(when)",
                                         cause: .undefinedSymbol(u.name))
                 }
             }

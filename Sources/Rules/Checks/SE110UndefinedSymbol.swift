@@ -21,17 +21,15 @@ public enum SE110UndefinedSymbol: Rule {
 
     public static func check(_ c: RuleContext) -> [Finding] {
         guard let load = c.loader, let undefined = load.undefinedSymbols, let first = undefined.first else { return [] }
-        func named(_ u: UndefinedSymbol) -> String { u.name + (u.version.map { "@" + $0 } ?? "") }
         let atStart = undefined.filter(\.atStart)
         let later = undefined.filter { !$0.atStart }
         var parts: [String] = []
         if !atStart.isEmpty {
             let line = load.messages(argv0: c.imagePath).first ?? ""
-            parts.append("\(list(atStart.map(named))) \(atStart.count == 1 ? "is" : "are") bound at start, so it never starts: `\(line)`")
+            parts.append("\(list(atStart.map(\.displayName))) \(atStart.count == 1 ? "is" : "are") bound at start, so it never starts: `\(line)`")
         }
         if !later.isEmpty {
-            let sample = later[0]
-            parts.append("\(list(later.map(named))) \(later.count == 1 ? "is" : "are") bound at first call: the program starts, then dies with status 127 there (`\(c.imagePath): symbol lookup error: \(c.imagePath): undefined symbol: \(sample.name)\(sample.version.map { ", version \($0)" } ?? "")`)")
+            parts.append("\(list(later.map(\.displayName))) \(later.count == 1 ? "is" : "are") bound at first call: the program starts, then dies with status 127 there (`\(load.lookupError(later[0], argv0: c.imagePath))`)")
         }
         let libraries = load.objects.dropFirst().filter { o in
             first.versionFile.map { $0 == o.name || $0 == o.soname } ?? false
@@ -40,9 +38,9 @@ public enum SE110UndefinedSymbol: Rule {
         let what = "\(c.path) imports symbols that no library loaded in \(c.target.name) defines;\(from) \(parts.joined(separator: "; "))"
         let fix: String
         if let file = first.versionFile, let lib = libraries.first {
-            fix = "use the \(file) the program was linked against (the build image's, which defines \(named(first))) instead of \(lib), or build the program against the target's \(file)"
+            fix = "use the \(file) the program was linked against (the build image's, which defines \(first.displayName)) instead of \(lib), or build the program against the target's \(file)"
         } else {
-            fix = "copy the library that defines \(named(first)) into the target, or build on the target's own libraries (its libc: golang:alpine for alpine)"
+            fix = "copy the library that defines \(first.displayName) into the target, or build on the target's own libraries (its libc: golang:alpine for alpine)"
         }
         return [finding(what, why: "ld.so binds every imported symbol to a loaded library that defines it; a symbol nothing defines ends the program with status 127 at start or at its first call.", fix: fix)]
     }
