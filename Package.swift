@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Loader", dependencies: ["ELFKit", "FileTree", "Targets"]),
         // Container images read in memory: JSON, manifests and platforms, layers squashed into
         // a FileTree, and how runc would start the image's own command.
-        .target(name: "Image", dependencies: ["ELFKit", "FileTree", "Targets"]),
+        .target(name: "Image", dependencies: ["ELFKit", "FileTree", "Targets", "Archive"]),
         .target(name: "Rules", dependencies: ["ELFKit", "GoBinary", "FileTree", "Targets", "Loader"], plugins: ["RuleRegistryPlugin"]),
         // Adding a rule is adding one file in Sources/Rules/Checks: the registry is generated.
         .executableTarget(name: "RuleRegistryGen"),
@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "ELFKitTests", dependencies: ["ELFKit", "TestSupport"]),
         .testTarget(name: "GoBinaryTests", dependencies: ["GoBinary", "ELFKit", "TestSupport"]),
         .testTarget(name: "FileTreeTests", dependencies: ["FileTree", "ELFKit", "TestSupport"]),
-        .testTarget(name: "ImageTests", dependencies: ["Image", "FileTree", "Targets", "ELFKit", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ImageTests", dependencies: ["Image", "Archive", "FileTree", "Targets", "ELFKit", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "ELFKit", "TestSupport"]),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "ELFKit", "FileTree", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Targets", "FileTree", "GoBinary", "ELFKit", "Image", "Loader", "TestSupport"]),
