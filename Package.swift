@@ -39,7 +39,7 @@ let package = Package(
         // Container images read in memory: JSON, manifests and platforms, layers squashed into
         // a FileTree, and how runc would start the image's own command.
         .target(name: "Image", dependencies: ["ELFKit", "FileTree", "Targets", "Archive"]),
-        .target(name: "Rules", dependencies: ["ELFKit", "GoBinary", "FileTree", "Targets", "Loader"], plugins: ["RuleRegistryPlugin"]),
+        .target(name: "Rules", dependencies: ["ELFKit", "GoBinary", "FileTree", "Targets", "Loader", "Image"], plugins: ["RuleRegistryPlugin"]),
         // Adding a rule is adding one file in Sources/Rules/Checks: the registry is generated.
         .executableTarget(name: "RuleRegistryGen"),
         .plugin(name: "RuleRegistryPlugin", capability: .buildTool(), dependencies: ["RuleRegistryGen"]),
@@ -48,7 +48,7 @@ let package = Package(
         // libelf's headers and library, linked by the tests only (apt: libelf-dev).
         .systemLibrary(name: "CLibelf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
         .target(name: "CrossCheck", dependencies: ["ELFKit", "CElfShim"]),
-        .target(name: "Runner", dependencies: ["FileTree", "Targets", "Rules", "Render", "CrossCheck"]),
+        .target(name: "Runner", dependencies: ["FileTree", "Targets", "Image", "Rules", "Render", "CrossCheck"]),
         .target(
             name: "CLI",
             dependencies: ["Runner", "Rules", "Render", "Targets", .product(name: "ArgumentParser", package: "swift-argument-parser")]

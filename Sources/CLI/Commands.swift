@@ -81,6 +81,9 @@ struct Check: ParsableCommand {
     @Option(help: "The target is this directory: an unpacked root file system. A PATH inside it is that file of the root.")
     var root: String?
 
+    @Option(help: "The target is this container image: docker-archive:FILE[:NAME:TAG], oci-archive:FILE[:REF], oci:DIR[:REF], docker-daemon:NAME:TAG, podman:NAME, or a bare path. With no PATH, its ENTRYPOINT/CMD is checked; an absolute PATH is a file of the image.")
+    var image: String?
+
     @Option(help: "Where a PATH outside the target will live in it (absolute), e.g. --at /app/main.")
     var at: String?
 
@@ -99,13 +102,13 @@ struct Check: ParsableCommand {
     @Option(parsing: .singleValue, help: "Rules to turn on again after --disable (RULE[,RULE]).")
     var enable: [String] = []
 
-    @Argument(help: "Files or directories (directories are walked).")
+    @Argument(help: "Files or directories (directories are walked); none with --image: the image's own command.")
     var paths: [String] = []
 
     /// The run this command line asks for.
     var configuration: RunConfiguration {
         var c = RunConfiguration()
-        c.target = root.map(TargetSpec.root) ?? .profile(target ?? "scratch")
+        c.target = FastParse.target(profile: target, root: root, image: image)
         c.at = at
         c.platform = platform
         c.format = format
@@ -117,7 +120,7 @@ struct Check: ParsableCommand {
     }
 
     func validate() throws {
-        if target != nil && root != nil { throw ValidationError(FastParse.bothTargets) }
+        if [target, root, image].compactMap({ $0 }).count > 1 { throw ValidationError(FastParse.bothTargets) }
         if let problem = configuration.problem { throw ValidationError(problem) }
     }
 

@@ -7,19 +7,27 @@ import Targets
 /// values — goes to swift-argument-parser, which prints the usage error (exit 64). A test keeps
 /// the two parsers equal on every option in both spellings.
 public enum FastParse {
-    /// Parses exactly `[check] (--target|--root|--at|--platform|--format|--fail-on|--disable|--enable)
+    /// Parses exactly `[check] (--target|--root|--image|--at|--platform|--format|--fail-on|--disable|--enable)
     /// VALUE (or --opt=VALUE) ... PATH...`; nil for anything else (help, other commands,
     /// unknown options, a missing value, `--`), which swift-argument-parser then handles.
-    static let bothTargets = "give --target or --root, not both"
+    static let bothTargets = "give one of --target, --root and --image"
 
     /// The subcommands and `help`, spelled out (asking swift-argument-parser for its command
     /// names costs a tenth of a millisecond at start-up); a test keeps the list in step.
     static let commandNames: Set<String> = ["check", "inspect", "explain", "list-rules", "help"]
 
+    /// The target the options name: an image, else a root, else a profile (scratch by default).
+    static func target(profile: String?, root: String?, image: String?) -> TargetSpec {
+        if let image { return .image(image) }
+        if let root { return .root(root) }
+        return .profile(profile ?? "scratch")
+    }
+
     public static func check(_ args: [String]) -> RunConfiguration? {
         var o = RunConfiguration()
         var target: String?
         var root: String?
+        var image: String?
         var rest = args[...]
         if rest.first == "check" {
             rest = rest.dropFirst()
@@ -42,6 +50,7 @@ public enum FastParse {
             switch name {
             case "--target": target = value
             case "--root": root = value
+            case "--image": image = value
             case "--at": o.at = value
             case "--platform": o.platform = value
             case "--format":
@@ -56,8 +65,8 @@ public enum FastParse {
             }
         }
         // Both at once is a usage error, which swift-argument-parser words.
-        if target != nil && root != nil { return nil }
-        o.target = root.map(TargetSpec.root) ?? .profile(target ?? "scratch")
+        if [target, root, image].compactMap({ $0 }).count > 1 { return nil }
+        o.target = FastParse.target(profile: target, root: root, image: image)
         return o
     }
 }

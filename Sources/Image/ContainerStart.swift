@@ -26,6 +26,8 @@ public struct ContainerStart: Sendable, Hashable {
     /// Why runc's chdir there would fail, in runc's words; nil when it would not (a missing
     /// directory is created first, R4).
     public var workingDirProblem: String?
+    /// The config's `User` as written (`app`, `1000:1000`; empty: root).
+    public var userSpec: String
     public var user: UserLookup
     /// Set when argv is a shell running one command string (R1, IMAGES.md 7.2).
     public var shellForm: ShellForm?
@@ -124,6 +126,7 @@ extension ContainerStart {
             workingDir = TreeResolver.normalize(c.workingDir)
         }
 
+        userSpec = c.user
         user = ContainerStart.lookUser(c.user, in: tree)
         let ids = user.resolved ?? ExecUser(uid: 0, gid: 0)
 

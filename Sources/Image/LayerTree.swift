@@ -47,6 +47,7 @@ public struct Provenance: Sendable, Hashable, CustomStringConvertible {
     /// Nil when the path is in the tree.
     public var removal: Removal?
 
+    /// In words, layers counted from 1 (the base), as a user counts a Dockerfile's layers.
     public var description: String {
         let what: String
         switch kind {
@@ -55,14 +56,14 @@ public struct Provenance: Sendable, Hashable, CustomStringConvertible {
         case .symlink: what = "a symbolic link"
         case .other: what = "a special file"
         }
-        guard let removal else { return "\(path) is \(what) from layer \(layer)" }
+        guard let removal else { return "\(path) is \(what) from layer \(layer + 1)" }
         let how: String
         switch removal.cause {
         case .whiteout(let m): how = "whiteout \(m)"
         case .opaque(let m): how = "opaque directory marker \(m)"
         case .replaced(let p): how = p == path ? "replaced by a new entry" : "replaced by the entry \(p)"
         }
-        return "\(path) was removed by layer \(removal.layer) (\(how)); it was \(what) from layer \(layer)"
+        return "\(path) was removed by layer \(removal.layer + 1) (\(how)); it was \(what) from layer \(layer + 1)"
     }
 }
 

@@ -28,8 +28,20 @@ public enum JSONRenderer {
             w.beginObject()
             w.field("name", doc.targetName)
             w.field("platform", doc.platform)
-            if let root = doc.targetRoot {
+            if let image = doc.image {
+                w.field("reference", image.reference)
+                w.field("transport", image.transport)
+                w.field("image", image.name)
+                w.field("digest", image.digest)
+                w.field("configDigest", image.configDigest)
+                w.field("layers", image.layers)
+                w.field("entrypoint", strings: image.argv)
+                w.field("user", image.user)
+                w.field("workingDir", image.workingDir)
+            } else if let root = doc.targetRoot {
                 w.field("root", root)
+            }
+            if doc.targetRoot != nil {
                 w.key("libc")
                 if let l = doc.targetLibc {
                     w.beginObject()
@@ -74,6 +86,7 @@ public enum JSONRenderer {
         if let off = r.errorOffset { w.field("errorOffset", off) }
         if let l = r.load { w.key("loader"); loader(l, into: &w) }
         if includeVerdict, let s = r.startsOn { w.field("startsOn", strings: s) }
+        if !r.provenance.isEmpty { w.field("provenance", strings: r.provenance) }
         w.endObject()
     }
 

@@ -12,6 +12,8 @@ public struct RunDocument: Sendable {
     /// The C library found in a real target (`glibc 2.31`, `musl`); nil for a profile or none.
     public var targetLibc: Libc?
     public var reports: [FileReport]
+    /// The image, when the target is one (`--image`).
+    public var image: ImageSummary?
 
     public init(toolVersion: String, targetName: String, platform: String, targetRoot: String? = nil, reports: [FileReport]) {
         self.toolVersion = toolVersion
@@ -24,3 +26,38 @@ public struct RunDocument: Sendable {
 
 public let toolName = "staticcheck-elf"
 public let toolURI = "https://github.com/staticcheck-elf/staticcheck-elf"
+
+/// What a document says of an image target: which image, and how it starts.
+public struct ImageSummary: Sendable, Hashable {
+    /// The reference as typed (`docker-archive:app.tar`).
+    public var reference: String
+    /// `docker-archive`, `oci`, `oci-archive`, `docker-daemon`, `podman`.
+    public var transport: String
+    /// The name the archive records (`app:latest`), if any.
+    public var name: String?
+    /// The manifest digest (none for a legacy docker archive).
+    public var digest: String?
+    /// The config digest: Docker's image ID.
+    public var configDigest: String
+    /// The config's platform (`linux/amd64`).
+    public var platform: String
+    public var layers: Int
+    /// ENTRYPOINT + CMD.
+    public var argv: [String]
+    public var user: String
+    public var workingDir: String
+
+    public init(reference: String, transport: String, name: String?, digest: String?, configDigest: String, platform: String,
+                layers: Int, argv: [String], user: String, workingDir: String) {
+        self.reference = reference
+        self.transport = transport
+        self.name = name
+        self.digest = digest
+        self.configDigest = configDigest
+        self.platform = platform
+        self.layers = layers
+        self.argv = argv
+        self.user = user
+        self.workingDir = workingDir
+    }
+}

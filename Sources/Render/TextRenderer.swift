@@ -24,7 +24,7 @@ public struct TextRenderer {
     }
 
     public func render(_ doc: RunDocument) -> String {
-        var out = ""
+        var out = doc.image.map(imageHeader) ?? ""
         var notStarting = 0, errors = 0
         var counts: [Severity: Int] = [:]
         for r in doc.reports {
@@ -50,10 +50,12 @@ public struct TextRenderer {
         if let v = r.start {
             if v.ok {
                 out += "\(paint(r.path, .bold)): \(paint("starts", .green)) on \(where_): \(v.reason)\n"
+                for p in r.provenance { out += "  \(paint("layers:", .dim)) \(p)\n" }
             } else {
                 out += "\(paint(r.path, .bold)): \(paint("will not start", .red)) on \(where_)\n"
                 if let m = v.message { out += "  docker run: \(paint(m, .bold))\n" }
                 out += "  because \(v.reason)\n"
+                for p in r.provenance { out += "  \(paint("layers:", .dim)) \(p)\n" }
                 if let alts = r.startsOn {
                     out += alts.isEmpty ? "  starts on none of the built-in targets\n"
                                         : "  starts on \(alts.joined(separator: ", ")) (smallest: \(alts[0]))\n"
@@ -69,6 +71,19 @@ public struct TextRenderer {
             out += "    \(paint("fix:", .green)) \(f.fix)\n"
         }
         return out + "\n"
+    }
+
+    /// The image a run checked: which one, and how it starts.
+    func imageHeader(_ i: ImageSummary) -> String {
+        var out = "\(paint("image", .bold)) \(i.name ?? i.reference)\(i.name != nil ? " (\(i.reference))" : "")\n"
+        var id = [String]()
+        if let d = i.digest { id.append("manifest \(d)") }
+        id.append("config \(i.configDigest)")
+        out += "  \(id.joined(separator: ", "))\n"
+        out += "  \(i.transport), \(i.platform), \(i.layers) layer\(i.layers == 1 ? "" : "s")\n"
+        let argv = "[" + i.argv.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+        out += "  runs \(argv) as user \(i.user.isEmpty ? "root (no USER)" : i.user) in \(i.workingDir.isEmpty ? "/" : i.workingDir)\n\n"
+        return out
     }
 
     /// `inspect`: the facts alone.
@@ -140,11 +155,15 @@ public struct TextRenderer {
         var out = "\(paint(info.id, .bold)) \(info.name): \(info.title)\n\n"
         out += "\(info.summary)\n\n\(info.rationale)\n\n"
         out += "Severity: \(info.severity.rawValue)\n\n"
-        out += "Before:\n    \(info.fixBefore)\nAfter:\n    \(info.fixAfter)\n"
+        func indented(_ s: String) -> String { s.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n") }
+        out += "Before:\n\(indented(info.fixBefore))\nAfter:\n\(indented(info.fixAfter))\n"
         if !info.examples.isEmpty {
-            out += "\nExamples (from TestBinaries, run by the test suite):\n"
+            out += "\nExamples (from TestBinaries and the test images, run by the test suite):\n"
             for e in info.examples {
-                out += "    \(e.fires ? "fires " : "silent") \(e.binary)\(e.target == "scratch" ? "" : " on \(e.target)"): \(e.note)\n"
+                // `-` on `image:NAME`: the test image's own ENTRYPOINT/CMD.
+                let what = e.binary == "-" && e.target.hasPrefix("image:") ? "the image \(e.target.dropFirst(6))"
+                                                                          : "\(e.binary)\(e.target == "scratch" ? "" : " on \(e.target)")"
+                out += "    \(e.fires ? "fires " : "silent") \(what): \(e.note)\n"
             }
         }
         return out

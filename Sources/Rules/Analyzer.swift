@@ -1,6 +1,7 @@
 import ELFKit
 import FileTree
 import GoBinary
+import Image
 import Loader
 import Targets
 
@@ -19,6 +20,9 @@ public struct FileReport: Sendable {
     public var load: LoadResult?
     /// The built-in targets the file would start on, smallest first (nil: not asked).
     public var startsOn: [String]?
+    /// Where the facts behind the verdict came from in an image's layers ("/usr/lib/…/libc.so.6
+    /// was removed by layer 2 (whiteout …)"); empty for other targets.
+    public var provenance: [String] = []
 
     public init(path: String, imagePath: String? = nil) {
         self.path = path
@@ -50,16 +54,18 @@ public struct Analyzer {
 
     /// Reads `input` from `tree` and checks it as the file at `imagePath` in the target. Never
     /// throws: an unreadable input gets `error`.
-    public func check(_ input: InputPath, imagePath: String, in tree: some FileTree) -> FileReport {
+    /// `image`: what the container runtime does first, when the target is an image.
+    public func check(_ input: InputPath, imagePath: String, in tree: some FileTree, image: ImageStartFacts? = nil) -> FileReport {
         let bytes: FileBytes
         do {
             bytes = try tree.contents(input.treePath)
         } catch {
             var report = FileReport(path: input.display, imagePath: imagePath)
             report.error = error.message(for: input.display)
+            if let image, let failure = StartPredictor.runtimeFailure(image) { report.start = failure }
             return report
         }
-        return check(bytes.view, mode: bytes.mode, path: input.display, imagePath: imagePath)
+        return check(bytes.view, mode: bytes.mode, path: input.display, imagePath: imagePath, image: image)
     }
 
     /// Checks a host path, placed in the target where nothing else says (`derivedImagePath`).
@@ -68,7 +74,7 @@ public struct Analyzer {
     }
 
     /// Checks bytes already in memory (tests, mutation runs).
-    public func check(_ view: ByteView, mode: UInt32, path: String, imagePath: String? = nil) -> FileReport {
+    public func check(_ view: ByteView, mode: UInt32, path: String, imagePath: String? = nil, image: ImageStartFacts? = nil) -> FileReport {
         var report = FileReport(path: path, imagePath: imagePath)
         let r = FactCollector.collect(view, mode: mode)
         report.facts = r.facts
@@ -77,8 +83,17 @@ public struct Analyzer {
             report.errorOffset = e.offset
         }
         let load = loadStage(r, imagePath: report.imagePath)
-        let verdict = StartPredictor.predict(imagePath: report.imagePath, facts: r.facts, elf: r.elf, view: view, target: target, platform: platform,
+        var verdict = StartPredictor.predict(imagePath: report.imagePath, facts: r.facts, elf: r.elf, view: view, target: target, platform: platform,
                                              load: load)
+        // In an image the runtime's own checks come first; a shell that starts can still fail
+        // to find its command.
+        if let image {
+            if let failure = StartPredictor.runtimeFailure(image) {
+                verdict = failure
+            } else if verdict.ok, let failure = StartPredictor.shellCommandFailure(image) {
+                verdict = failure
+            }
+        }
         report.start = verdict
         report.load = load
         if !alternatives.isEmpty, r.facts.format == .elf || r.facts.format == .script {
@@ -90,17 +105,22 @@ public struct Analyzer {
             }
         }
         let ctx = RuleContext(path: path, imagePath: report.imagePath, facts: r.facts, elf: r.elf, verdict: verdict,
-                              target: target, platform: platform, error: r.error, loader: load)
+                              target: target, platform: platform, error: r.error, loader: load, image: image)
         for rule in enabledRules {
             report.findings += rule.check(ctx)
         }
+        finish(&report)
+        return report
+    }
+
+    /// The run's severities in place of the rules' defaults, then the findings in order.
+    func finish(_ report: inout FileReport) {
         if !severities.isEmpty {
             for i in report.findings.indices {
                 if let s = severities[report.findings[i].rule] { report.findings[i].severity = s }
             }
         }
         report.findings.sort { $0.severity != $1.severity ? $0.severity > $1.severity : $0.rule < $1.rule }
-        return report
     }
 
     /// What ld.so does with the file, when it is an ELF program whose interpreter the target

@@ -91,6 +91,8 @@ public struct RuleContext {
     /// What the dynamic loader does in the target (nil when it never runs: a static file, or
     /// its interpreter is missing).
     public var loader: LoadResult?
+    /// What the container runtime does before exec, when the target is an image.
+    public var image: ImageStartFacts? = nil
 
     public var go: GoFacts? { facts.go }
 }

@@ -7,7 +7,11 @@ import Targets
 /// kernel (fs/exec.c, fs/binfmt_elf.c load_elf_binary, fs/binfmt_script.c) and then the
 /// dynamic loader do, in their order: the first failure is the one `docker run` prints.
 public struct StartVerdict: Sendable, Hashable {
-    public enum Stage: String, Sendable { case kernel, loader }
+    /// `runtime`: the container runtime fails before execve (USER lookup, `exec.LookPath`,
+    /// the working directory); `kernel`: execve fails; `loader`: ld.so starts, then fails;
+    /// `program`: the program runs and cannot go on (a shell that cannot find the command it
+    /// was given).
+    public enum Stage: String, Sendable { case runtime, kernel, loader, program }
 
     /// Why it will not start (or nil when it will).
     public enum Cause: Sendable, Hashable {
@@ -30,6 +34,17 @@ public struct StartVerdict: Sendable, Hashable {
         case interpreterWrongFormat(String)
         case truncatedSegments
         case noEntryPoint
+        /// The image's USER names a user or group its /etc/passwd or /etc/group lacks.
+        case userNotFound(String)
+        /// runc's `exec.LookPath` of argv[0] fails: no such file, not on PATH, a dangling link.
+        case programNotFound(String)
+        /// The same for the shell of a shell-form command (`/bin/sh`).
+        case shellMissing(String)
+        /// The shell starts and cannot find the command it runs first.
+        case shellCommandNotFound(String)
+        /// Neither ENTRYPOINT nor CMD, or a working directory runc cannot enter.
+        case noCommand
+        case workingDirectory(String)
     }
 
     public var ok: Bool

@@ -25,7 +25,9 @@ public struct RunConfiguration: Sendable, Hashable {
     public var enable: [String] = []
     /// Severities in place of the rules' defaults, by rule ID or name.
     public var severities: [String: Severity] = [:]
-    /// Files or directories, on the host (inside a `--root` directory: that file of the root).
+    /// Files or directories, on the host (inside a `--root` directory: that file of the root;
+    /// with `--image`, an absolute path is a path of the image, a relative one a host file).
+    /// Empty with `--image`: the image's own ENTRYPOINT/CMD is checked.
     public var paths: [String] = []
     /// Where a host file that is not inside the target will be (`--at /app/main`); else derived
     /// from its path.
@@ -37,7 +39,9 @@ public struct RunConfiguration: Sendable, Hashable {
 
     /// What is wrong with this configuration (a usage error, exit 64), or nil.
     public var problem: String? {
-        if paths.isEmpty { return "give at least one file or directory to check, e.g. `staticcheck-elf ./main`" }
+        var isImage = false
+        if case .image = target { isImage = true }
+        if paths.isEmpty && !isImage { return "give at least one file or directory to check, e.g. `staticcheck-elf ./main`" }
         if let platform, Platform(parsing: platform) == nil {
             return "unknown platform \(platform); use linux/ARCH with ARCH one of amd64, 386, arm64, arm, riscv64, s390x, ppc64, ppc64le, mips, mipsle, mips64, mips64le, loong64"
         }

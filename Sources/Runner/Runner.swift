@@ -27,6 +27,7 @@ public let toolVersion = "0.1.0"
 public enum Runner {
     /// Checks every path of `config` against its target; the document in input order.
     public static func check(_ config: RunConfiguration) throws(TargetResolver.Failure) -> RunDocument {
+        if case .image(let reference) = config.target { return try ImageRun.check(config, reference: reference) }
         let target = try TargetResolver.resolve(config.target, platform: config.requestedPlatform)
         let platform = target.platform
         var analyzer = Analyzer(target: target, platform: platform, enabledRules: config.enabledRules,

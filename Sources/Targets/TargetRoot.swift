@@ -66,6 +66,8 @@ public enum TargetSpec: Sendable, Hashable {
     case profile(String)
     /// An unpacked root file system on the host (`--root DIR`).
     case root(String)
+    /// A container image (`--image REF`): read by the Image module, which the runner calls.
+    case image(String)
 }
 
 /// The one place a target spec becomes a target.
@@ -73,11 +75,14 @@ public enum TargetResolver {
     public enum Failure: Error, Sendable, CustomStringConvertible {
         case unknownProfile(String)
         case notADirectory(String, String)
+        /// An image that cannot be opened: the reference and why.
+        case image(String, String)
 
         public var description: String {
             switch self {
             case .unknownProfile(let n): return "unknown target \(n); choose one of \(TargetProfile.names.joined(separator: ", "))"
             case .notADirectory(let d, let why): return "--root \(d): \(why)"
+            case .image(let ref, let why): return "--image \(ref): \(why)"
             }
         }
     }
@@ -92,6 +97,9 @@ public enum TargetResolver {
             return t
         case .root(let dir):
             return try RootInspector.target(dir, platform: platform)
+        case .image(let ref):
+            // Images are opened by the runner (Image module), which sits above this one.
+            throw .image(ref, "an image target is resolved by the runner")
         }
     }
 

@@ -10,6 +10,7 @@ import Testing
     static let options: [(name: String, values: [String])] = [
         ("--target", ["scratch", "distroless-base", "alpine"]),
         ("--root", ["rootfs", "/srv/root"]),
+        ("--image", ["docker-archive:app.tar", "oci:layout:latest", "app.tar"]),
         ("--at", ["/app/main"]),
         ("--platform", ["linux/arm64", "linux/386"]),
         ("--format", OutputFormat.allCases.map(\.rawValue)),
@@ -39,6 +40,9 @@ import Testing
                     "--disable", "SE400", "--disable=SE401", "--enable", "SE401", "a", "b"])
         out.append(["--target=debian-slim", "--platform", "linux/amd64", "--format=json", "--fail-on", "never", "a"])
         out.append(["--root", "rootfs", "--at=/app/server", "--format", "json", "dist/server"])
+        // --image alone: no PATH, the image's own command.
+        out.append(["--image", "docker-archive:app.tar"])
+        out.append(["--image=oci-archive:app.tar:v1", "--format", "json"])
         return out
     }
 
@@ -67,7 +71,7 @@ import Testing
     @Test(arguments: [["--help"], ["help"], ["inspect", "x"], ["explain", "SE101"], ["list-rules"], ["--version"],
                       ["--format", "yaml", "x"], ["--fail-on=sometimes", "x"], ["--frobnicate", "x"], ["--target"],
                       ["--", "-weird-name"], ["-v", "x"], ["--format", "--target", "x"],
-                      ["--target", "alpine", "--root", "r", "x"], ["--root"]])
+                      ["--target", "alpine", "--root", "r", "x"], ["--root"], ["--image", "a.tar", "--root", "r"], ["--image"]])
     func fastParseDeclines(_ args: [String]) {
         #expect(FastParse.check(args) == nil, "\(args)")
     }

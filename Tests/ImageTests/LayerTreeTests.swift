@@ -148,7 +148,7 @@ import Glibc
         let libc = try #require(t.provenance(of: "/lib/x86_64-linux-gnu/libc.so.6"))
         #expect(libc.removal == .init(layer: 3, cause: .whiteout(marker: "/lib/x86_64-linux-gnu/.wh.libc.so.6")))
         #expect(libc.layer == 0 && libc.kind == .regular)
-        #expect(libc.description == "/lib/x86_64-linux-gnu/libc.so.6 was removed by layer 3 (whiteout /lib/x86_64-linux-gnu/.wh.libc.so.6); it was a regular file from layer 0")
+        #expect(libc.description == "/lib/x86_64-linux-gnu/libc.so.6 was removed by layer 4 (whiteout /lib/x86_64-linux-gnu/.wh.libc.so.6); it was a regular file from layer 1")
 
         let passwd = try #require(t.provenance(of: "/etc/passwd"))
         #expect(passwd.removal == nil && passwd.layer == 2)

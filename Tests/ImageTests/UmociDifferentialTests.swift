@@ -94,7 +94,7 @@ import Testing
 
         // And the provenance says why the missing ones are missing.
         #expect(tree.provenance(of: "/lib/libc.so.6")?.description
-            == "/usr/lib/libc.so.6 was removed by layer 1 (whiteout /usr/lib/.wh.libc.so.6); it was a regular file from layer 0")
+            == "/usr/lib/libc.so.6 was removed by layer 2 (whiteout /usr/lib/.wh.libc.so.6); it was a regular file from layer 1")
         #expect(tree.provenance(of: "/opt/sub/old2")?.removal?.cause == .opaque(marker: "/opt/.wh..wh..opq"))
         #expect(tree.provenance(of: "/var/cache/a")?.removal?.cause == .whiteout(marker: "/var/.wh.cache"))
         #expect(tree.provenance(of: "/data/inner")?.removal?.cause == .replaced(by: "/data"))

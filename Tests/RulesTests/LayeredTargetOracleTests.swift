@@ -75,7 +75,7 @@ import Testing
             if layers.count == 2 {
                 #expect(!v.ok && v.stage == .loader)
                 let p = try #require(tree.provenance(of: "/usr/lib/x86_64-linux-gnu/libc.so.6"))
-                #expect(p.description.contains("removed by layer 1"), "\(p)")
+                #expect(p.description.contains("removed by layer 2"), "\(p)")
             } else {
                 #expect(target.libc == Libc(.glibc, "2.36"))
             }

@@ -1,6 +1,7 @@
 import ELFKit
 import Foundation
 import FileTree
+import Image
 import Rules
 import Targets
 import TestSupport
@@ -31,7 +32,19 @@ let allExamples: [ExampleCase] = RuleRegistry.infos.flatMap { info in info.examp
     /// Each rule's documented examples, run on the real TestBinaries artifacts.
     @Test(arguments: allExamples)
     func example(_ c: ExampleCase) throws {
-        let report = analyzer(c.example.target).check(path: try TestBinaries.named(c.example.binary).path)
+        let report: FileReport
+        if c.example.target.hasPrefix("image:") {
+            // `image:NAME`: a test image of `make images` (its oci form), its own command checked.
+            guard TestImages.configured else { return }
+            let name = String(c.example.target.dropFirst(6))
+            let image = try #require(try TestImages.all().first { $0.name == name }, "no test image \(name)")
+            let ref = try #require(image.refs["oci"])
+            let opened = try ImageReader.open(try ImageReference(parsing: ref), platform: nil)
+            let (target, start) = Analyzer.imageTarget(opened, requested: nil, isEntrypoint: true)
+            report = Analyzer(target: target, platform: target.platform).checkImageStart(start, in: opened.tree)
+        } else {
+            report = analyzer(c.example.target).check(path: try TestBinaries.named(c.example.binary).path)
+        }
         let fired = report.findings.filter { $0.rule == c.info.id }
         if c.example.fires {
             #expect(!fired.isEmpty, "\(c): findings were \(report.findings.map(\.rule))")

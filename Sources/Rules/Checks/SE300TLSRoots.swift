@@ -18,11 +18,11 @@ public enum SE300TLSRoots: Rule {
 
     public static func check(_ c: RuleContext) -> [Finding] {
         guard RuntimeNeeds.applies(c), let go = c.go, go.signals.x509SystemRoots, !go.signals.x509FallbackRoots else { return [] }
-        guard c.target.firstExistingFile(RuntimeNeeds.certFiles) == nil,
-              !RuntimeNeeds.certDirs.contains(where: c.target.directoryExists) else { return [] }
+        let (files, dirs) = RuntimeNeeds.certPlaces(c.target)
+        guard c.target.firstExistingFile(files) == nil, !dirs.contains(where: c.target.directoryExists) else { return [] }
         let old = (go.buildInfo?.versionNumbers).map { $0.major == 1 && $0.minor < 18 } ?? false
         let error = old ? "x509: failed to load system roots and no roots provided" : "x509: certificate signed by unknown authority"
-        return [finding("\(RuntimeNeeds.when(c))crypto/x509 will look for CA certificates (/etc/ssl/certs/ca-certificates.crt and five other places) and \(c.target.name) has none: HTTPS requests will fail with `\(error)`",
+        return [finding("\(RuntimeNeeds.when(c))crypto/x509 will look for CA certificates (\(RuntimeNeeds.certWhere(c.target))) and \(c.target.name) has none: HTTPS requests will fail with `\(error)`",
                         why: "Go verifies TLS servers against the system's roots, read from files at run time (\(go.signals.evidence(.x509SystemRoots)?.first ?? "crypto/x509.loadSystemRoots") is linked).",
                         fix: "add to the Dockerfile: COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/   (or import _ \"golang.org/x/crypto/x509roots/fallback\" to embed roots)")]
     }

@@ -20,6 +20,8 @@ public enum SE301Zoneinfo: Rule {
     public static func check(_ c: RuleContext) -> [Finding] {
         guard RuntimeNeeds.applies(c), let go = c.go, go.signals.timeLoadLocation, !go.signals.tzdataEmbedded else { return [] }
         guard !RuntimeNeeds.zoneDirs.contains(where: { c.target.directoryExists(String($0.dropLast())) }) else { return [] }
+        // $ZONEINFO (a zoneinfo.zip or a directory) is tried first (zoneinfo_read.go loadLocation).
+        if let z = c.target.environment["ZONEINFO"], !z.isEmpty, c.target.fileExists(z) || c.target.directoryExists(z) { return [] }
         var fix = "build with -tags timetzdata (adds about 450 KB), or import _ \"time/tzdata\" in main"
         var command: String?
         if var line = GoBuildLine(go) {
