@@ -246,6 +246,8 @@ cbuild c/hello-musl-static "musl-gcc -static" \
     musl-gcc -O2 -static -o "$OUT/c/hello-musl-static" hello.c
 cbuild c/libdemo.so "shared library, -shared -fPIC, soname libdemo.so.1, no entry point" \
     gcc -O2 -shared -fPIC -Wl,-soname,libdemo.so.1 -o "$OUT/c/libdemo.so" lib.c
+cbuild c/libdemo-entry.so "shared library with an entry point (-Wl,-e: e_entry at a function, as old GNU ld gave -shared output), soname libdemo.so.1, DT_NEEDED libc.so.6, chmod +x: execve maps it and it dies of SIGSEGV" \
+    sh -c 'gcc -O2 -shared -fPIC -Wl,-soname,libdemo.so.1 -Wl,-e,demo_len -o "$1" lib.c && chmod +x "$1"' sh "$OUT/c/libdemo-entry.so"
 cbuild c/uselib-runpath-origin "gcc dynamic: DT_NEEDED libdemo.so.1, DT_RUNPATH \$ORIGIN/lib" \
     gcc -O2 -o "$OUT/c/uselib-runpath-origin" uselib.c "$OUT/c/libdemo.so" '-Wl,-rpath,$ORIGIN/lib' -Wl,--enable-new-dtags
 # libmini.so.1 in two builds (new, old: the same soname and versions, demo_answer missing

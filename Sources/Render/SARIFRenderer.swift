@@ -38,7 +38,7 @@ public enum SARIFRenderer {
         for r in failed {
             w.beginObject()
             w.field("level", "error")
-            message(&w, "message", r.error)
+            message(&w, "message", r.error.map(visible))
             location(r.path, into: &w)
             w.endObject()
         }
@@ -54,7 +54,7 @@ public enum SARIFRenderer {
                 w.field("ruleId", f.rule)
                 if let i = rules.firstIndex(where: { $0.id == f.rule }) { w.field("ruleIndex", i) }
                 w.field("level", level(f.severity))
-                message(&w, "message", "\(f.message)\nFix: \(f.fix)")
+                message(&w, "message", visible(f.message) + "\nFix: " + visible(f.fix))
                 location(r.path, into: &w)
                 w.key("properties")
                 w.beginObject()

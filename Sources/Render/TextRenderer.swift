@@ -34,7 +34,7 @@ public struct TextRenderer {
             for f in r.findings { counts[f.severity, default: 0] += 1 }
         }
         let n = doc.reports.count
-        var summary = "\(n) file\(n == 1 ? "" : "s") checked against \(doc.targetName) (\(doc.platform))"
+        var summary = "\(n) file\(n == 1 ? "" : "s") checked against \(visible(doc.targetName)) (\(doc.platform))"
         if notStarting > 0 { summary += ": \(notStarting) will not start" }
         let parts = Severity.allCases.reversed().compactMap { s in counts[s].map { "\($0) \(s.rawValue)\($0 == 1 ? "" : "s")" } }
         if !parts.isEmpty { summary += (notStarting > 0 ? ", " : ": ") + parts.joined(separator: ", ") }
@@ -46,43 +46,43 @@ public struct TextRenderer {
 
     func report(_ r: FileReport, _ doc: RunDocument) -> String {
         var out = ""
-        let where_ = "\(doc.targetName) (\(doc.platform))"
+        let where_ = "\(visible(doc.targetName)) (\(doc.platform))"
         if let v = r.start {
             if v.ok {
-                out += "\(paint(r.path, .bold)): \(paint("starts", .green)) on \(where_): \(v.reason)\n"
-                for p in r.provenance { out += "  \(paint("layers:", .dim)) \(p)\n" }
+                out += "\(paint(visible(r.path), .bold)): \(paint("starts", .green)) on \(where_): \(visible(v.reason))\n"
+                for p in r.provenance { out += "  \(paint("layers:", .dim)) \(visible(p))\n" }
             } else {
-                out += "\(paint(r.path, .bold)): \(paint("will not start", .red)) on \(where_)\n"
-                if let m = v.message { out += "  docker run: \(paint(m, .bold))\n" }
-                out += "  because \(v.reason)\n"
-                for p in r.provenance { out += "  \(paint("layers:", .dim)) \(p)\n" }
+                out += "\(paint(visible(r.path), .bold)): \(paint("will not start", .red)) on \(where_)\n"
+                if let m = v.message { out += "  docker run: \(paint(visible(m), .bold))\n" }
+                out += "  because \(visible(v.reason))\n"
+                for p in r.provenance { out += "  \(paint("layers:", .dim)) \(visible(p))\n" }
                 if let alts = r.startsOn {
                     out += alts.isEmpty ? "  starts on none of the built-in targets\n"
                                         : "  starts on \(alts.joined(separator: ", ")) (smallest: \(alts[0]))\n"
                 }
             }
         } else {
-            out += "\(paint(r.path, .bold)): \(paint("cannot be checked", .red))\n"
+            out += "\(paint(visible(r.path), .bold)): \(paint("cannot be checked", .red))\n"
         }
-        if let e = r.error { out += "  \(paint("error:", .red)) \(e)\n" }
+        if let e = r.error { out += "  \(paint("error:", .red)) \(visible(e))\n" }
         for f in r.findings {
-            out += "\n  \(paint(f.severity.rawValue, severityStyle(f.severity))) \(paint(f.rule, .bold)) \(f.name): \(f.message)\n"
-            out += "    \(paint("why:", .dim)) \(f.why)\n"
-            out += "    \(paint("fix:", .green)) \(f.fix)\n"
+            out += "\n  \(paint(f.severity.rawValue, severityStyle(f.severity))) \(paint(f.rule, .bold)) \(f.name): \(visible(f.message))\n"
+            out += "    \(paint("why:", .dim)) \(visible(f.why))\n"
+            out += "    \(paint("fix:", .green)) \(visible(f.fix))\n"
         }
         return out + "\n"
     }
 
     /// The image a run checked: which one, and how it starts.
     func imageHeader(_ i: ImageSummary) -> String {
-        var out = "\(paint("image", .bold)) \(i.name ?? i.reference)\(i.name != nil ? " (\(i.reference))" : "")\n"
+        var out = "\(paint("image", .bold)) \(visible(i.name ?? i.reference))\(i.name != nil ? " (\(visible(i.reference)))" : "")\n"
         var id = [String]()
         if let d = i.digest { id.append("manifest \(d)") }
         id.append("config \(i.configDigest)")
         out += "  \(id.joined(separator: ", "))\n"
         out += "  \(i.transport), \(i.platform), \(i.layers) layer\(i.layers == 1 ? "" : "s")\n"
-        let argv = "[" + i.argv.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
-        out += "  runs \(argv) as user \(i.user.isEmpty ? "root (no USER)" : i.user) in \(i.workingDir.isEmpty ? "/" : i.workingDir)\n\n"
+        let argv = visible("[" + i.argv.map { "\"\($0)\"" }.joined(separator: ", ") + "]")
+        out += "  runs \(argv) as user \(i.user.isEmpty ? "root (no USER)" : visible(i.user)) in \(i.workingDir.isEmpty ? "/" : visible(i.workingDir))\n\n"
         return out
     }
 
@@ -90,8 +90,8 @@ public struct TextRenderer {
     public func renderFacts(_ reports: [FileReport]) -> String {
         var out = ""
         for r in reports {
-            out += paint(r.path, .bold) + "\n"
-            if let e = r.error { out += "  \(paint("error:", .red)) \(e)\n" }
+            out += paint(visible(r.path), .bold) + "\n"
+            if let e = r.error { out += "  \(paint("error:", .red)) \(visible(e))\n" }
             guard let f = r.facts else { out += "\n"; continue }
             var rows: [(String, String)] = [("format", f.format.rawValue)]
             if f.format == .elf {
@@ -143,7 +143,7 @@ public struct TextRenderer {
             }
             let width = rows.map(\.0.count).max() ?? 0
             for (k, v) in rows {
-                out += "  " + paint(k + String(repeating: " ", count: width - k.count), .dim) + "  " + v + "\n"
+                out += "  " + paint(k + String(repeating: " ", count: width - k.count), .dim) + "  " + visible(v) + "\n"
             }
             out += "\n"
         }

@@ -45,6 +45,10 @@ public struct ELFFacts: Sendable {
     public var runpath: [String] = []
     public var staticPie = false
     public var pieFlag = false
+    /// A shared library, not a program: ET_DYN with no PT_INTERP and no DF_1_PIE that names
+    /// itself (DT_SONAME) or other libraries (DT_NEEDED), as `file` and readelf tell them. A
+    /// library that is also a program (glibc's libc.so.6 has PT_INTERP) is a program.
+    public var sharedLibrary = false
     public var glibcVersionsRequired: [String] = []
     public var debugBytes: UInt64 = 0
     public var debugSections: [String] = []
@@ -135,7 +139,8 @@ public enum FactCollector {
                 e.runpath = dyn.runpath
                 e.pieFlag = dyn.flags1.contains(.pie)
             }
-            e.staticPie = attempt(try elf.isStaticPIE()) ?? false
+            e.sharedLibrary = e.type == .dyn && e.interpreter == nil && !e.pieFlag && (e.soname != nil || !e.needed.isEmpty)
+            e.staticPie = !e.sharedLibrary && (attempt(try elf.isStaticPIE()) ?? false)
             if let needs = attempt(try elf.versionNeeds()) {
                 var versions: [String] = []
                 for n in needs where n.file.hasASCIIPrefix("libc.so") || n.file.hasASCIIPrefix("libm.so") || n.file.hasASCIIPrefix("libpthread")

@@ -34,6 +34,8 @@ public struct StartVerdict: Sendable, Hashable {
         case interpreterWrongFormat(String)
         case truncatedSegments
         case noEntryPoint
+        /// A shared library (DT_SONAME or DT_NEEDED, no PT_INTERP, no DF_1_PIE) with an entry.
+        case sharedLibrary
         /// The image's USER names a user or group its /etc/passwd or /etc/group lacks.
         case userNotFound(String)
         /// runc's `exec.LookPath` of argv[0] fails: no such file, not on PATH, a dangling link.
@@ -218,6 +220,13 @@ public enum StartPredictor {
                                 message: "\(path) is killed by SIGBUS as it starts (exit code 135)",
                                 reason: "a PT_LOAD segment (\(p.filesz) bytes at \(hex(p.offset))) lies past the end of the file (\(f.fileBytes) bytes): the file is truncated",
                                 cause: .truncatedSegments)
+        }
+        if e.sharedLibrary && h.entry != 0 {
+            let name = e.soname.map { " (\($0))" } ?? ""
+            return StartVerdict(ok: false, stage: .kernel, errno: nil,
+                                message: "\(path) is killed by SIGSEGV as it starts (exit code 139)",
+                                reason: "the file is a shared library\(name), not a program: it has no PT_INTERP and no DF_1_PIE, so the kernel maps it alone, without the libraries it names or any relocation, and jumps to e_entry (\(hex(h.entry)), the start of its code), which is no program's start",
+                                cause: .sharedLibrary)
         }
         if h.entry == 0 && e.interpreter == nil {
             return StartVerdict(ok: false, stage: .kernel, errno: nil,

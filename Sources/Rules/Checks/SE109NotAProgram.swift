@@ -11,6 +11,7 @@ public enum SE109NotAProgram: Rule {
         examples: [
             .fires("c/hello.o", "relocatable object"),
             .fires("c/libdemo.so", "shared library, no entry point"),
+            .fires("c/libdemo-entry.so", "a shared library with an entry point (old GNU ld gave -shared output e_entry = start of .text): SIGSEGV"),
             .silent("c/hello-static-pie", "a static PIE is a program"),
             .silent("c/hello-dynamic", "a PIE executable"),
         ])
@@ -23,6 +24,8 @@ public enum SE109NotAProgram: Rule {
         case .core: what = "a core dump (ET_CORE)"
         case .dyn where e.entry == 0 && e.interpreter == nil:
             what = "a shared library\(e.soname.map { " (\($0))" } ?? "") with no entry point"
+        case .dyn where e.sharedLibrary:
+            what = "a shared library\(e.soname.map { " (\($0))" } ?? ""), not a program (no PT_INTERP, no DF_1_PIE; its e_entry is only the start of its code)"
         default: return []
         }
         let outcome = c.verdict.message.map { "docker run: `\($0)`" } ?? "it will not run"
