@@ -459,3 +459,41 @@ struct ImageReaderHostileTests {
         }
     }
 }
+
+/// The ~1 GiB image (`STATICCHECK_BIG_IMAGE=1 TestBinaries/make-images.sh`, or any directory
+/// with `oci/` and `big.tar` holding /app/main and a large /data/blob): opened in the form
+/// `STATICCHECK_BIG_FORM` names (oci: gzip layer decompressed; docker-archive: mapped;
+/// docker-daemon: a stand-in docker cats big.tar; default all three), /app/main read whole and
+/// /data/blob's first bytes (all of it with `STATICCHECK_BIG_READ_BLOB=1`). Prints the process's peak RSS: run this test alone to measure
+/// (`swift test --filter ImageReaderMemoryTests` under `/usr/bin/time -v`). Not part of `make test`.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["STATICCHECK_BIG_IMAGE_DIR"] != nil, "STATICCHECK_BIG_IMAGE_DIR is not set"))
+struct ImageReaderMemoryTests {
+    @Test func bigImageInBoundedMemory() throws {
+        let env = ProcessInfo.processInfo.environment
+        let dir = env["STATICCHECK_BIG_IMAGE_DIR"] ?? ""
+        let forms = env["STATICCHECK_BIG_FORM"].map { [$0] } ?? ["oci", "docker-archive", "docker-daemon"]
+        let bin = FileManager.default.temporaryDirectory.appendingPathComponent("sce-reader-big-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: bin) }
+        try "#!/bin/sh\nexec /bin/cat '\(dir)/big.tar'\n".write(to: bin.appendingPathComponent("docker"), atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin.appendingPathComponent("docker").path)
+        for form in forms {
+            let ref = form == "oci" ? "oci:\(dir)/oci:latest" : form == "docker-archive" ? "docker-archive:\(dir)/big.tar" : "docker-daemon:staticcheck-elf/big:latest"
+            let clock = ContinuousClock()
+            let t0 = clock.now
+            let o = try ImageReader.open(ref, platform: nil, options: ImageReaderOptions(environment: ["PATH": bin.path]))
+            let opened = clock.now - t0
+            let main = try o.tree.contents("/app/main").view
+            #expect(main.count > 1 << 20)
+            #expect(try o.tree.prefix("/data/blob", count: 64).count == 64)
+            #expect(try o.tree.lstat("/data/blob").size == 1 << 30)
+            if env["STATICCHECK_BIG_READ_BLOB"] == "1" {
+                // The largest file, whole (1 GiB: exactly the default maxFileBytes when copied).
+                #expect(try o.tree.contents("/data/blob").view.count == 1 << 30)
+            }
+            var ru = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &ru)
+            print("big image \(form): opened in \(opened), read in \(clock.now - t0 - opened); /app/main \(main.count) bytes; peak RSS so far \(ru.ru_maxrss / 1024) MiB")
+        }
+    }
+}
