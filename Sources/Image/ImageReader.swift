@@ -451,8 +451,14 @@ struct Opening {
                                  document: "index.json")
         var d: Descriptor
         var name: String?
-        if case .only = selector, top.manifests.count > 1 {
+        // No selector and several manifests: one image for several platforms (containerd's
+        // exports, Docker ≥25 with the containerd store) is chosen by platform; several images
+        // (more than one ref name) need a name, as c/image says.
+        let refNames = Set(top.manifests.filter { !$0.isAttestation }.compactMap { $0.containerdName ?? $0.refName })
+        if case .only = selector, top.manifests.count > 1, refNames.count <= 1 {
             d = try choose(store, in: top)
+        } else if case .only = selector, top.manifests.count > 1 {
+            throw ImageError(.notFound, "more than one image in oci, choose an image: the layout holds \(refNames.sorted().joined(separator: ", ")) (oci:PATH:NAME or :@N)")
         } else {
             (_, d) = try ImageSelection.chooseDescriptor(top, selector)
         }

@@ -39,9 +39,7 @@ extension ImageReference {
         case "docker-daemon":
             guard !rest.isEmpty else { throw fail("no image name after docker-daemon:") }
             // docker-daemon:NAME:TAG or NAME@DIGEST; a name alone gets :latest, as c/image does.
-            let ref: DockerReference
-            do { ref = try DockerReference(parsing: rest) } catch { throw fail(error.message) }
-            _ = ref
+            do { _ = try DockerReference(parsing: rest) } catch { throw fail(error.message) }
             self.init(transport: .dockerDaemon(reference: rest), text: text)
         default:   // podman
             guard !rest.isEmpty else { throw fail("no image name after podman:") }

@@ -255,6 +255,84 @@ struct ImageReaderTests {
         }
     }
 
+    /// Legacy `docker save` names layers `<id>/layer.tar`, a symlink to the one copy when a
+    /// layer repeats (IMAGES.md 1.2): links are followed inside the archive, never out of it.
+    @Test func layerLinksInsideTheArchive() throws {
+        let src = String(try #require(try TestImages.all().first { $0.name == "glibc-cgo" }?.refs["docker_archive"]).dropFirst("docker-archive:".count))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sce-reader-links-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = """
+        import io, json, sys, tarfile
+        src, out, evil = sys.argv[1:4]
+        with tarfile.open(src) as t, tarfile.open(out, "w") as w:
+            links = {m.linkname.replace("../", ""): m.name for m in t.getmembers() if m.issym()}
+            for m in t.getmembers():
+                if m.name == "manifest.json":
+                    items = json.load(t.extractfile(m))
+                    if evil == "1":
+                        items[0]["Layers"][0] = "evil/layer.tar"
+                    else:
+                        items[0]["Layers"] = [links[l] for l in items[0]["Layers"]]
+                    data = json.dumps(items).encode()
+                    m.size = len(data)
+                    w.addfile(m, io.BytesIO(data))
+                else:
+                    w.addfile(m, t.extractfile(m) if m.isfile() else None)
+            e = tarfile.TarInfo("evil/layer.tar"); e.type = tarfile.SYMTYPE; e.linkname = "../../../etc/passwd"
+            w.addfile(e)
+        """
+        for evil in ["0", "1"] {
+            let out = dir.appendingPathComponent("a\(evil).tar").path
+            let r = try run("/usr/bin/python3", ["-c", script, src, out, evil])
+            try #require(r.status == 0, "\(r.stderr)")
+            if evil == "0" {
+                let o = try ImageReader.open("docker-archive:" + out, platform: nil)
+                #expect(signature(o.tree) == signature(try ImageReader.open(src, platform: nil).tree))
+                #expect(try bytes(o.tree, "/usr/bin/dash").count == 125640)
+            } else {
+                do {
+                    _ = try ImageReader.open("docker-archive:" + out, platform: nil)
+                    Issue.record("a layer linked out of the archive opened")
+                } catch {
+                    #expect(error.message.contains("manifest.json[0].Layers[0] (evil/layer.tar → ../../../etc/passwd) \"evil/../../../etc/passwd\" is outside the archive"),
+                            "\(error.message)")
+                }
+            }
+        }
+    }
+
+    /// An OCI layout with two images and no name says so and lists them; a name chooses.
+    @Test func twoImagesInOneLayout() throws {
+        let images = try TestImages.all()
+        let a = String(try #require(images.first { $0.name == "glibc-cgo" }?.refs["oci"]).dropFirst("oci:".count).dropLast(":latest".count))
+        let b = String(try #require(images.first { $0.name == "scratch-static" }?.refs["oci"]).dropFirst("oci:".count).dropLast(":latest".count))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sce-reader-layout-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = """
+        import json, os, shutil, sys
+        a, b, out = sys.argv[1:4]
+        shutil.copytree(a, out)
+        for f in os.listdir(b + "/blobs/sha256"):
+            shutil.copy(b + "/blobs/sha256/" + f, out + "/blobs/sha256/" + f)
+        ia, ib = json.load(open(a + "/index.json")), json.load(open(b + "/index.json"))
+        m = ib["manifests"][0]; m["annotations"]["org.opencontainers.image.ref.name"] = "other"
+        ia["manifests"].append(m)
+        json.dump(ia, open(out + "/index.json", "w"))
+        """
+        let r = try run("/usr/bin/python3", ["-c", script, a, b, dir.path])
+        try #require(r.status == 0, "\(r.stderr)")
+        do {
+            _ = try ImageReader.open("oci:" + dir.path, platform: nil)
+            Issue.record("two images opened without a name")
+        } catch {
+            #expect(error.message.hasSuffix("more than one image in oci, choose an image: the layout holds latest, other (oci:PATH:NAME or :@N)"), "\(error.message)")
+        }
+        #expect(try ImageReader.open("oci:\(dir.path):other", platform: nil).layerCount == 1)
+        #expect(try ImageReader.open("oci:\(dir.path):latest", platform: nil).layerCount == 2)
+        #expect(try ImageReader.open("oci:\(dir.path):@1", platform: nil).layerCount == 1)
+    }
+
     /// A gzip-compressed docker archive (IMAGES.md 1.6) is read as a stream.
     @Test func compressedOuterArchive() throws {
         let image = try #require(try TestImages.all().first { $0.name == "glibc-cgo" })
