@@ -103,9 +103,16 @@ final class ImageContent: ContentSource, @unchecked Sendable {
     /// Runs of the outer stream made to read a file (for tests and the report).
     private(set) var reruns = 0
 
-    init(origins: [Origin], opener: (any OuterStreamOpener)?, captured: [ContentRef: [UInt8]],
+    /// The sizes of the files of compressed and streamed layers: a prefix asked of one of at
+    /// most `readWholeBytes` reads the whole file (rules look at the magic, then read it all:
+    /// one pass instead of two).
+    private let sizes: [ContentRef: UInt64]
+    static let readWholeBytes = 16 << 20
+
+    init(origins: [Origin], opener: (any OuterStreamOpener)?, captured: [ContentRef: [UInt8]], sizes: [ContentRef: UInt64],
          cacheBytes: Int, maxFileBytes: Int, maxDecompressedBytes: UInt64) {
         self.origins = origins
+        self.sizes = sizes
         self.opener = opener
         self.captured = captured.mapValues { ByteView(copying: $0) }
         self.cacheBytes = cacheBytes
@@ -127,6 +134,9 @@ final class ImageContent: ContentSource, @unchecked Sendable {
             return prefix(v, count)
         }
         let view: ByteView
+        // A small file is read whole, however little of it is asked.
+        var want = count
+        if let size = sizes[ref], size <= UInt64(Swift.min(ImageContent.readWholeBytes, maxFileBytes)), Int(size) > count { want = Int(size) }
         switch origins[i] {
         case .range(let file, let start, let size, let compression, let name):
             if compression == .none {
@@ -137,12 +147,12 @@ final class ImageContent: ContentSource, @unchecked Sendable {
                 }
                 return try map(file, at: start + ref.offset, count: count, name: name)
             }
-            view = try readCompressed(ref, count: count, file: file, start: start, size: size, name: name)
+            view = try readCompressed(ref, count: want, file: file, start: start, size: size, name: name)
         case .member(let path, let name):
-            view = try readStreamed(ref, count: count, member: path, name: name)
+            view = try readStreamed(ref, count: want, member: path, name: name)
         }
         remember(ref, view)
-        return view
+        return prefix(view, count)
     }
 
     private func prefix(_ v: ByteView, _ count: Int) -> ByteView {

@@ -98,6 +98,8 @@ struct Opening {
     var builder = LayerTree.Builder()
     var origins: [ImageContent.Origin] = []
     var captured: [ContentRef: [UInt8]] = [:]
+    /// File sizes of the layers read back by copying (compressed or streamed).
+    var sizes: [ContentRef: UInt64] = [:]
     var decompressed: UInt64 = 0
     var opener: (any OuterStreamOpener)?
 
@@ -151,7 +153,7 @@ struct Opening {
                 found = try openArchiveFile(path, expect: nil, docker: .only, layout: .only)
             }
         }
-        let content = ImageContent(origins: origins, opener: opener, captured: captured, cacheBytes: options.cacheBytes,
+        let content = ImageContent(origins: origins, opener: opener, captured: captured, sizes: sizes, cacheBytes: options.cacheBytes,
                                    maxFileBytes: options.maxFileBytes, maxDecompressedBytes: options.maxDecompressedBytes)
         let tree = builder.tree(name: ref.text, content: content)
         return OpenedImage(reference: ref, transportName: found.transport, name: found.name, manifestDigest: found.manifestDigest,
@@ -312,8 +314,10 @@ struct Opening {
                              descriptor: Descriptor?, diffID: Digest) throws(ImageError) -> Digest {
         let label = "layer \(index) (\(path))"
         let scan: LayerScan
+        var copied = true
         switch try store.find(path, what: what) {
         case .range(let file, let offset, let size):
+            copied = false
             let source = UInt32(truncatingIfNeeded: origins.count)
             let allowance = options.maxDecompressedBytes &- Swift.min(decompressed, options.maxDecompressedBytes)
             do {
@@ -360,6 +364,10 @@ struct Opening {
         if scan.diffDigest.hex != diffID.hex {
             let which = scan.compression == .none ? "sha256" : "the decompressed (\(scan.compression.rawValue)) sha256"
             throw ImageError(.invalid, "\(label): \(which) is \(scan.diffDigest), the config's diff_id says \(diffID)")
+        }
+        // Files of a plain layer in a file are mapped; others are copied: note their sizes.
+        if copied || scan.compression != .none {
+            for e in scan.entries where e.kind == .file && captured[e.content] == nil { sizes[e.content] = e.size }
         }
         do { try builder.apply(layer: index, scan.entries) } catch {
             throw ImageError(.invalid, "\(label): member \(goQuote(error.path)): \(error.problem)")
