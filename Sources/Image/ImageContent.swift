@@ -37,7 +37,7 @@ struct CommandOpener: OuterStreamOpener {
     var tool: String
     var arguments: [String]
     var environment: [String: String]
-    var label: String { ([tool] + arguments).joined(separator: " ") }
+    var label: String { "the output of `" + ([tool] + arguments).joined(separator: " ") + "`" }
 
     func open() throws(ImageError) -> OuterStream {
         let c = try CommandStream(tool: tool, arguments: arguments, environment: environment)
@@ -201,11 +201,11 @@ final class ImageContent: ContentSource, @unchecked Sendable {
                 return try readAt(dec, offset: ref.offset, count: count, name: name)
             }
         } catch {
-            if let f = outer.command?.failure() { throw TreeError(errno: EIO, reason: f.message) }
+            if let f = outer.command?.failureAfterError() { throw TreeError(errno: EIO, reason: f.message) }
             throw TreeError(errno: EIO, reason: error.description)
         }
         if let f = outer.command?.failure() { throw TreeError(errno: EIO, reason: f.message) }
-        throw TreeError(errno: EIO, reason: "\(name): the member \(member) is no longer in \(opener.label)'s output (did the image change?)")
+        throw TreeError(errno: EIO, reason: "\(name): the member \(member) is no longer in \(opener.label) (did the image change?)")
     }
 
     /// Skips `stream` forward to `offset`, then reads `count` bytes into a new buffer.

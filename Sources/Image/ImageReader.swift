@@ -70,6 +70,19 @@ public struct ImageReaderOptions: Sendable {
 /// size) before they are parsed; a layer is hashed while it is read: the stored blob against
 /// its descriptor (OCI) or its `blobs/sha256/<hex>` name, the decompressed tar against the
 /// config's diff_id. The diff_ids must be as many as the layers.
+///
+/// Memory: the tree keeps metadata only (about 100 bytes a path); a layer is read through
+/// fixed buffers (256 KiB, zlib's and zstd's windows), so opening a 1 GiB image peaks at about
+/// 35 MiB of RSS. Contents are read back when a rule asks (`ImageContent`): mapped from an
+/// uncompressed layer in a file, decompressed forward from a compressed one, or, for the
+/// streamed transports, by running the save again (one run per file not read before; the
+/// first pass keeps /etc/passwd, /etc/group, /etc/ld.so.cache, /etc/ld.so.conf(.d/*) and
+/// /etc/nsswitch.conf, so most checks need no second run). Caps: `ImageReaderOptions`
+/// (64 GiB decompressed per image, 1 GiB per file copied into memory), `ImageLimits` (4 MiB
+/// manifests and configs, 1 MiB manifest.json), `TarLimits` (entries, names, meta-data).
+///
+/// A manifest named directly (a layout with one image for one platform, a docker archive) is
+/// used whatever its platform: the verdict reads the config's (`OpenedImage.platform`).
 public enum ImageReader {
     /// Opens `ref`; `platform` chooses in an index (nil: the host's, `Platform.host`).
     /// Errors name the reference, and the blob, layer and member where there is one.
@@ -228,7 +241,7 @@ struct Opening {
                 }
             }
         } catch {
-            if let f = outer.command?.failure() { throw f }
+            if let f = outer.command?.failureAfterError() { throw f }
             throw ImageError(.malformed, "\(o.label): \(error.problem)")
         }
         try outer.command?.finish()
@@ -392,9 +405,9 @@ struct Opening {
             }
             throw error
         }
-        let where_ = "manifest.json[\(k)]"
-        guard !item.config.isEmpty else { throw ImageError(.invalid, "\(where_): no Config") }
-        let configBytes = try readJSON(store, item.config, what: "\(where_).Config", cap: ImageLimits.maxManifestBytes)
+        let itemName = "manifest.json[\(k)]"
+        guard !item.config.isEmpty else { throw ImageError(.invalid, "\(itemName): no Config") }
+        let configBytes = try readJSON(store, item.config, what: "\(itemName).Config", cap: ImageLimits.maxManifestBytes)
         let configHash = SHA256.hash(configBytes)
         if let named = Opening.nameDigest(item.config), named.hex != configHash.hex {
             throw ImageError(.invalid, "config (\(item.config)): sha256 is \(configHash), its name says \(named)")
@@ -405,7 +418,7 @@ struct Opening {
         }
         var digests: [Digest] = []
         for (i, path) in item.layers.enumerated() {
-            digests.append(try applyLayer(store, path, index: i, what: "\(where_).Layers[\(i)]", descriptor: nil, diffID: config.diffIDs[i]))
+            digests.append(try applyLayer(store, path, index: i, what: "\(itemName).Layers[\(i)]", descriptor: nil, diffID: config.diffIDs[i]))
         }
         var name = item.repoTags.first
         if case .tag(let want) = selector {

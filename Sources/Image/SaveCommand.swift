@@ -26,6 +26,8 @@ final class CommandStream: ByteStream {
     private var errFD: Int32
     private var tail: [UInt8] = []
     private var status: Int32?
+    /// The program closed its stdout (a read returned 0).
+    private var sawEOF = false
     private static let tailBytes = 4096
 
     /// The absolute path of `tool` on `searchPath` (`PATH` as the environment gives it), or nil.
@@ -110,6 +112,7 @@ final class CommandStream: ByteStream {
                     if errno == EINTR || errno == EAGAIN { continue }
                     throw ArchiveError(location: name, offset: position, problem: "read failed: \(String(cString: strerror(errno)))")
                 }
+                if n == 0 { sawEOF = true }
                 position += UInt64(n)
                 return n
             }
@@ -154,6 +157,17 @@ final class CommandStream: ByteStream {
         let how = exited ? "exit status \(code)" : "signal \(st & 0x7f)"
         let line = lastErrorLine.map { ": \($0)" } ?? ""
         return ImageError(.notFound, "`\(commandLine)` failed (\(how))\(line)")
+    }
+
+    /// After reading failed: the program's failure when it has closed its output (it is
+    /// ending: wait for it); otherwise it is ended and nil returned (the read's error is the one
+    /// to report).
+    func failureAfterError() -> ImageError? {
+        guard sawEOF else {
+            cancel()
+            return nil
+        }
+        return failure()
     }
 
     /// After the archive's end: reads what is left of stdout (at most `drainCap` bytes), then

@@ -419,6 +419,14 @@ struct ImageReaderStreamTests {
             #expect(error.message.hasPrefix("podman:app: cannot run `podman save -q --format docker-archive app`: podman is not on PATH (\(dir.path))"),
                     "\(error.message)")
         }
+        // Endless output that is no archive: refused, and the program ended (no hang).
+        try tool(dir, "docker", "exec /usr/bin/yes garbage")
+        do {
+            _ = try ImageReader.open("docker-daemon:x:latest", platform: nil, options: ImageReaderOptions(environment: ["PATH": dir.path]))
+            Issue.record("garbage opened")
+        } catch {
+            #expect(error.message.hasPrefix("docker-daemon:x:latest: the output of `docker save x:latest`: header at offset 0"), "\(error.message)")
+        }
         // Output that is no archive, exit 0.
         try tool(dir, "docker", "echo hello")
         do {
