@@ -16,6 +16,11 @@ public struct TarLimits: Sendable, Hashable {
     public var maxNameBytes: Int
     /// The read-ahead buffer (a multiple of 512 bytes is used).
     public var bufferSize: Int
+    /// When the stream ends inside the padding after a member whose data is complete, the
+    /// archive ends there (Go's archive/tar does this: `tryReadFull` of the padding returns
+    /// io.EOF, which `Next` reports as the end), instead of an error. Layers that umoci writes
+    /// for `umoci insert --opaque` end so, and moby, containerd and umoci read them.
+    public var endAtTruncatedPadding = false
 
     public init(maxMetadataBytes: Int = TarLimits.defaultMaxMetadataBytes,
                 maxEntries: Int = TarLimits.defaultMaxEntries,
@@ -285,6 +290,7 @@ public final class TarReader {
         if left > 0 {
             sourceEnded = true
             if inData { throw truncated() }
+            if limits.endAtTruncatedPadding { return }
             throw ArchiveError(location: name, offset: position,
                                problem: "the stream ends at offset \(position), inside the padding after member \"\(current?.name ?? "")\"")
         }

@@ -246,6 +246,23 @@ import TestSupport
         #expect(e.problem.contains("inside the padding after member \"f\""), "\(e)")
     }
 
+    /// With `endAtTruncatedPadding` (what the image reader asks for layers, as Go reads them),
+    /// the same stream ends after "f"; data cut short is still an error.
+    @Test func truncatedPaddingEndsTheArchiveWhenAsked() throws {
+        var limits = TarLimits()
+        limits.endAtTruncatedPadding = true
+        for bytes in [Self.header("f", size: 3) + [1, 2, 3, 0, 0], Self.header("f", size: 3) + [1, 2, 3]] {
+            let r = Self.reader(bytes, limits: limits)
+            #expect(try r.next()?.name == "f")
+            #expect(try r.readData(cap: 10) == [1, 2, 3])
+            #expect(try r.next() == nil)
+        }
+        let short = Self.reader(Self.header("f", size: 600) + [1, 2, 3], limits: limits)
+        _ = try short.next()
+        let e = try #require(archiveError { _ = try short.next() })
+        #expect(e.problem.contains("is truncated"), "\(e)")
+    }
+
     @Test func metaHeaderAtTheEnd() throws {
         let long = Array("name".utf8)
         let bytes = Self.header("././@LongLink", size: long.count, type: UInt8(ascii: "L")) + Self.padded(long)
