@@ -73,3 +73,26 @@ public struct OpenedImage: Sendable {
     public var platform: ImagePlatform { config.platform }
     public var layerCount: Int { layerDigests.count }
 }
+
+extension OpenedImage {
+    /// The name output shows: the recorded name when it is a full one (`app:latest`,
+    /// `docker.io/library/alpine:3.19`); a layout's bare tag (`latest`, all that an
+    /// `org.opencontainers.image.ref.name` often holds) joined to the layout's directory or
+    /// archive name (`app:latest`); else that name alone, or the reference for a daemon.
+    public var displayName: String {
+        if let n = name, n.contains(":") || n.contains("/") { return n }
+        let path: String?
+        switch reference.transport {
+        case .dockerArchive(let p, _), .ociArchive(let p, _), .oci(let p, _), .path(let p): path = p
+        case .dockerDaemon(let r), .podman(let r): return name ?? r
+        }
+        guard let path else { return name ?? reference.text }
+        var base = Substring(path.split(separator: "/").last ?? Substring(path))
+        for ext in [".tar.gz", ".tgz", ".tar.zst", ".tar"] where base.hasSuffix(ext) && base.count > ext.count {
+            base = base.dropLast(ext.count)
+            break
+        }
+        if base.isEmpty { return name ?? reference.text }
+        return name.map { "\(base):\($0)" } ?? String(base)
+    }
+}

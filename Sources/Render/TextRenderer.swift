@@ -75,7 +75,7 @@ public struct TextRenderer {
 
     /// The image a run checked: which one, and how it starts.
     func imageHeader(_ i: ImageSummary) -> String {
-        var out = "\(paint("image", .bold)) \(visible(i.name ?? i.reference))\(i.name != nil ? " (\(visible(i.reference)))" : "")\n"
+        var out = "\(paint("image", .bold)) \(visible(i.name ?? i.reference))\(i.name != nil && i.name != i.reference ? " (\(visible(i.reference)))" : "")\n"
         var id = [String]()
         if let d = i.digest { id.append("manifest \(d)") }
         id.append("config \(i.configDigest)")

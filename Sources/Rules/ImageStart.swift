@@ -151,7 +151,7 @@ extension Analyzer {
     /// runtime starts it (`isEntrypoint`: the image's own command is the file checked).
     public static func imageTarget(_ image: OpenedImage, requested: Platform?, isEntrypoint: Bool) -> (target: TargetRoot, start: ImageStartFacts) {
         let platform = image.platform.targetPlatform ?? requested ?? .host
-        var target = RootInspector.target(tree: image.tree, name: image.name ?? image.reference.text, platform: platform)
+        var target = RootInspector.target(tree: image.tree, name: image.displayName, platform: platform)
         let facts: ImageStartFacts
         do {
             let start = try ContainerStart(config: image.config.config, tree: image.tree)

@@ -44,7 +44,7 @@ enum ImageRun {
         var doc = RunDocument(toolVersion: toolVersion, targetName: name, platform: platform.description, targetRoot: "/", reports: reports)
         doc.targetLibc = target.libc
         let c = image.config.config
-        doc.image = ImageSummary(reference: text, transport: image.transportName, name: image.name,
+        doc.image = ImageSummary(reference: text, transport: image.transportName, name: image.displayName,
                                  digest: image.manifestDigest.map { "sha256:" + $0.hex }, configDigest: "sha256:" + image.configDigest.hex,
                                  platform: image.platform.description, layers: image.layerCount,
                                  argv: (c?.entrypoint ?? []) + (c?.cmd ?? []), user: c?.user ?? "", workingDir: c?.workingDir ?? "")

@@ -147,9 +147,9 @@ struct ImageVerdictTests {
         let text = String(decoding: out, as: UTF8.self)
         #expect(status == 1)
         #expect(text.hasPrefix("image "), "\(text)")
-        #expect(text.contains("config sha256:") && text.contains("2 layers") && text.contains("runs [\"/app/main\"]"), "\(text)")
+        #expect(text.contains("config sha256:") && text.contains("3 layers") && text.contains("runs [\"/app/main\"]"), "\(text)")
         #expect(text.contains("docker run: /app/main: error while loading shared libraries: libc.so.6"), "\(text)")
-        #expect(text.contains("was removed by layer 2 (whiteout"), "\(text)")
+        #expect(text.contains("was removed by layer 3 (whiteout"), "\(text)")
         #expect(text.split(separator: "\n").count <= 40, "one screen: \(text)")
     }
 
