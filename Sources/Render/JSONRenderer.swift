@@ -194,6 +194,7 @@ public enum JSONRenderer {
         w.field("rpath", strings: e?.rpath ?? [])
         w.field("runpath", strings: e?.runpath ?? [])
         w.field("staticPie", e?.staticPie ?? false)
+        w.field("sharedLibrary", e?.sharedLibrary ?? false)
         w.field("glibcVersionsRequired", strings: e?.glibcVersionsRequired ?? [])
         w.field("debugBytes", e?.debugBytes ?? 0)
         w.field("symtabBytes", e?.symtabBytes ?? 0)

@@ -101,7 +101,14 @@ public struct TextRenderer {
                 rows.append(("byte order", e?.endianness.rawValue ?? "?"))
                 rows.append(("machine", e?.machine ?? "?"))
                 rows.append(("type", (e?.type.description ?? "?") + (e?.staticPie == true ? " (static PIE)" : e?.pieFlag == true ? " (PIE)" : "")))
-                rows.append(("interpreter", e?.interpreter ?? "none (static)"))
+                rows.append(("interpreter", e?.interpreter ?? {
+                    switch e?.type {
+                    case .rel?: return "none (a relocatable object)"
+                    case .core?: return "none (a core dump)"
+                    case .dyn? where e?.sharedLibrary == true || e?.entry == 0: return "none (a shared library)"
+                    default: return "none (static)"
+                    }
+                }()))
                 if let e {
                     if !e.needed.isEmpty { rows.append(("needed", e.needed.joined(separator: ", "))) }
                     if let s = e.soname { rows.append(("soname", s)) }

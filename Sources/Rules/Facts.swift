@@ -100,6 +100,26 @@ public struct FactsResult {
 }
 
 public enum FactCollector {
+    /// True when the dynamic symbol table defines a global or weak symbol: what a library is
+    /// for (`file` calls any ET_DYN without PT_INTERP or DF_1_PIE a shared object; a static PIE
+    /// from a toolchain too old to set DF_1_PIE exports nothing). At most 4096 symbols looked at.
+    /// A dynamic loader (glibc's ld.so, musl's libc.so) is a library that is also a program:
+    /// self-relocating, run directly (`ld.so --list`), it defines the debugger's breakpoint
+    /// `_dl_debug_state` (glibc elf/dl-debug.c, musl ldso/dynlink.c), which no other object does.
+    static func isDynamicLoader(_ elf: ELFFile) -> Bool {
+        guard let table = try? elf.dynamicSymbolTable(), let defs = try? table.definitions(of: "_dl_debug_state") else { return false }
+        return defs.contains { $0.isDefined }
+    }
+
+    static func exportsSymbols(_ elf: ELFFile) -> Bool {
+        guard let table = try? elf.dynamicSymbolTable() else { return false }
+        for i in 1..<max(1, min(table.count, 4096)) {
+            guard let s = try? table.symbol(i) else { return false }
+            if s.isDefined && (s.binding == 1 || s.binding == 2) { return true }
+        }
+        return false
+    }
+
     /// Reads the facts of a mapped file.
     public static func collect(_ file: MappedFile) -> FactsResult {
         collect(file.view, mode: file.mode & 0o7777)
@@ -139,7 +159,9 @@ public enum FactCollector {
                 e.runpath = dyn.runpath
                 e.pieFlag = dyn.flags1.contains(.pie)
             }
-            e.sharedLibrary = e.type == .dyn && e.interpreter == nil && !e.pieFlag && (e.soname != nil || !e.needed.isEmpty)
+            e.sharedLibrary = e.type == .dyn && e.interpreter == nil && !e.pieFlag
+                && (e.soname != nil || !e.needed.isEmpty || FactCollector.exportsSymbols(elf))
+                && !(e.needed.isEmpty && FactCollector.isDynamicLoader(elf))
             e.staticPie = !e.sharedLibrary && (attempt(try elf.isStaticPIE()) ?? false)
             if let needs = attempt(try elf.versionNeeds()) {
                 var versions: [String] = []

@@ -38,4 +38,22 @@ import Testing
         #expect(head.count > 300)
         #expect(readme.contains("$ staticcheck-elf " + args.joined(separator: " ") + "\n" + head), "README session differs from:\n\(head)")
     }
+
+    /// The README's `--image` session, on the test image it shows (whiteout-libc's `docker save`
+    /// archive as `app.tar`): the output up to the warnings, digests aside (a rebuilt image
+    /// has new ones).
+    @Test(.enabled(if: TestImages.configured, "the images are not built: run `make images`"))
+    func imageSessionIsCurrent() throws {
+        let image = try #require(try TestImages.all().first { $0.name == "whiteout-libc" })
+        let archive = try #require(image.refs["docker_archive"]).replacingOccurrences(of: "docker-archive:", with: "")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sce-readme-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("app.tar").path, withDestinationPath: archive)
+        let out = try sce(["--image", "app.tar"], cwd: dir.path).stdout
+        let head = (out.components(separatedBy: "\n  warning").first ?? out).trimmingCharacters(in: .newlines) + "\n"
+        func digestless(_ s: String) -> String { s.replacingOccurrences(of: "sha256:[0-9a-f]{64}", with: "sha256:…", options: .regularExpression) }
+        #expect(head.count > 600)
+        #expect(digestless(readme).contains("$ staticcheck-elf --image app.tar\n" + digestless(head)), "README session differs from:\n\(head)")
+    }
 }
