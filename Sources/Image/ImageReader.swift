@@ -325,7 +325,7 @@ struct Opening {
     /// blob's digest.
     mutating func applyLayer(_ store: some BlobStore, _ path: String, index: Int, what: String,
                              descriptor: Descriptor?, diffID: Digest) throws(ImageError) -> Digest {
-        let label = "layer \(index) (\(path))"
+        let label = "layer \(index + 1) (\(path))"
         let scan: LayerScan
         var copied = true
         switch try store.find(path, what: what) {

@@ -67,7 +67,7 @@ public struct LayerEntry: Sendable, Hashable {
 
 /// A layer that cannot be applied: which layer, which member, what is wrong.
 public struct LayerError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The layer's index, 0 = base.
+    /// The layer's index, 0 = base (the description counts from 1, as users do).
     public var layer: Int
     public var path: String
     public var problem: String
@@ -78,7 +78,7 @@ public struct LayerError: Error, Sendable, Hashable, CustomStringConvertible {
         self.problem = problem
     }
 
-    public var description: String { "layer \(layer): \(path): \(problem)" }
+    public var description: String { "layer \(layer + 1): \(path): \(problem)" }
 }
 
 /// File contents held in memory (a decompressed layer, a test's bytes): `source` indexes

@@ -224,7 +224,7 @@ public enum StartPredictor {
         if e.sharedLibrary && h.entry != 0 {
             let name = e.soname.map { " (\($0))" } ?? ""
             return StartVerdict(ok: false, stage: .kernel, errno: nil,
-                                message: "\(path) is killed by SIGSEGV as it starts (exit code 139)",
+                                message: "\(path) crashes as it starts (SIGSEGV, exit code 139, as a rule)",
                                 reason: "the file is a shared library\(name), not a program: it has no PT_INTERP and no DF_1_PIE, so the kernel maps it alone, without the libraries it names or any relocation, and jumps to e_entry (\(hex(h.entry)), the start of its code), which is no program's start",
                                 cause: .sharedLibrary)
         }

@@ -13,7 +13,9 @@ enum ImageRun {
             let reference = try ImageReference(parsing: text)
             image = try ImageReader.open(reference, platform: config.requestedPlatform.map(ImagePlatform.init))
         } catch {
-            throw .image(text, error.message)
+            // The reader names the reference first; the failure names it once.
+            let m = error.message
+            throw .image(text, m.hasPrefix(text + ": ") ? String(m.dropFirst(text.count + 2)) : m)
         }
         let (target, facts) = Analyzer.imageTarget(image, requested: config.requestedPlatform, isEntrypoint: config.paths.isEmpty)
         let platform = target.platform

@@ -95,14 +95,14 @@ import Glibc
     }
 
     static let badLayers: [(String, [[Item]], String)] = [
-        ("hard link to a missing member", [[.hard("a", "missing")]], "layer 0: a: hard link target missing does not exist"),
-        ("hard link escaping", [[.file("x", "1")], [.hard("a", "../../x")]], "layer 1: a: hard link target ../../x is outside the root"),
-        ("hard link to a directory", [[.dir("d")], [.hard("a", "d")]], "layer 1: a: hard link target d is a directory"),
-        ("hard link to a whited-out file", [[.file("x", "1")], [.file(".wh.x", ""), .hard("a", "x")]], "layer 1: a: hard link target x does not exist"),
-        ("a name climbing out", [[.file("../etc/passwd", "x")]], "layer 0: ../etc/passwd: the name climbs out of the root"),
-        ("a file as a parent", [[.file("f", "1")], [.file("f/x", "2")]], "layer 1: f/x: /f is not a directory"),
-        ("a dangling parent link", [[.link("lib", "nowhere")], [.file("lib/x", "2")]], "layer 1: lib/x: /lib → nowhere does not lead to a directory"),
-        ("a parent link loop", [[.link("a", "b"), .link("b", "a")], [.file("a/x", "2")]], "layer 1: a/x: more than 255 symbolic links above it"),
+        ("hard link to a missing member", [[.hard("a", "missing")]], "layer 1: a: hard link target missing does not exist"),
+        ("hard link escaping", [[.file("x", "1")], [.hard("a", "../../x")]], "layer 2: a: hard link target ../../x is outside the root"),
+        ("hard link to a directory", [[.dir("d")], [.hard("a", "d")]], "layer 2: a: hard link target d is a directory"),
+        ("hard link to a whited-out file", [[.file("x", "1")], [.file(".wh.x", ""), .hard("a", "x")]], "layer 2: a: hard link target x does not exist"),
+        ("a name climbing out", [[.file("../etc/passwd", "x")]], "layer 1: ../etc/passwd: the name climbs out of the root"),
+        ("a file as a parent", [[.file("f", "1")], [.file("f/x", "2")]], "layer 2: f/x: /f is not a directory"),
+        ("a dangling parent link", [[.link("lib", "nowhere")], [.file("lib/x", "2")]], "layer 2: lib/x: /lib → nowhere does not lead to a directory"),
+        ("a parent link loop", [[.link("a", "b"), .link("b", "a")], [.file("a/x", "2")]], "layer 2: a/x: more than 255 symbolic links above it"),
     ]
 
     @Test(arguments: badLayers.indices)

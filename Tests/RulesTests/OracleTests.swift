@@ -96,6 +96,8 @@ enum Oracle {
             if !v.ok && v.errno == nil {
                 if case .truncatedSegments = v.cause { return s == SIGBUS || s == SIGSEGV }
                 if case .noEntryPoint = v.cause { return s == SIGSEGV }
+                // A library's e_entry is some function entered with no set-up: it faults.
+                if case .sharedLibrary = v.cause { return [SIGSEGV, SIGBUS, SIGILL].contains(s) }
             }
             return false
         }

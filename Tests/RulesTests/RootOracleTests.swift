@@ -165,6 +165,7 @@ enum RootOracle {
         "c/hello-musl-dynamic":             ["execve ENOENT",        "execve ENOENT",              "exit 0",         "execve ENOENT",          "execve ENOENT"],
         "c/hello-musl-static":              ["exit 0",               "exit 0",                     "exit 0",         "exit 0",                 "exit 0"],
         "c/libdemo.so":                     ["signal 11",            "signal 11",                  "signal 11",      "signal 11",              "signal 11"],
+        "c/libdemo-entry.so":               ["signal 11",            "signal 11",                  "signal 11",      "signal 11",              "signal 11"],
         "c/uselib-runpath-origin":          ["loader: libdemo.so.1", "loader: libdemo.so.1",       "execve ENOENT",  "loader: libdemo.so.1",   "loader: libdemo.so.1"],
         "c/libmini.so":                     ["signal 11",            "signal 11",                  "signal 11",      "signal 11",              "signal 11"],
         "c/libmini-old.so":                 ["signal 11",            "signal 11",                  "signal 11",      "signal 11",              "signal 11"],
