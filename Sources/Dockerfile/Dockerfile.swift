@@ -23,6 +23,11 @@ public struct Dockerfile: Equatable, Sendable {
             switch try parser.parse(node) {
             case .from(var stage):
                 stage.index = stages.count
+                // BuildKit's DuplicateStageName lint (an error under `# check=error=true`): made an
+                // error here, since `--from` and `FROM` could not say which stage they mean.
+                if let n = stage.name, stages.contains(where: { $0.name == n }) {
+                    throw parser.fail("Duplicate stage name \(goQuote(n)), stage names should be unique", node)
+                }
                 stages.append(stage)
             case .instruction(let instruction):
                 if stages.isEmpty {

@@ -374,19 +374,19 @@ func isValidStageName(_ s: String) -> Bool {
     return s.unicodeScalars.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "-" || $0 == "_" || $0 == "." }
 }
 
-/// BuildKit's util/suggest: the closest option at a Levenshtein distance under 3, in the
-/// value's case.
-func suggestion(_ value: String, _ options: [String]) -> String? {
-    let v = value.lowercased()
+/// BuildKit's util/suggest: the closest option at a Levenshtein distance under 3 (in the
+/// value's case when case-insensitive).
+func suggestion(_ value: String, _ options: [String], caseSensitive: Bool = false) -> String? {
+    let v = caseSensitive ? value : value.lowercased()
     var best: String?
     var minimum = 3
     for option in options {
-        let o = option.lowercased()
+        let o = caseSensitive ? option : option.lowercased()
         if o == v { return nil }
         let d = levenshtein(Array(v.unicodeScalars), Array(o.unicodeScalars))
         if d < minimum {
             minimum = d
-            best = value == value.lowercased() ? o : (value == value.uppercased() ? o.uppercased() : o)
+            best = caseSensitive || value == value.lowercased() ? o : (value == value.uppercased() ? o.uppercased() : option)
         }
     }
     return best
@@ -494,7 +494,7 @@ struct Flags {
             let name = String(flagName.dropFirst(2))
             guard var flag = declared[name] else {
                 var message = "unknown flag: \(flagName)"
-                if let s = suggestion(name, declared.keys.sorted()) { message += " (did you mean \(s)?)" }
+                if let s = suggestion(name, declared.keys.sorted(), caseSensitive: true) { message += " (did you mean \(s)?)" }
                 throw LocalError(message: message)
             }
             if used.contains(name) && flag.kind != .strings {
