@@ -219,7 +219,8 @@ public struct ShellLex: Sendable {
             }
             let name = processName()
             let op = next()
-            var ops = op.map { String($0) } ?? ""
+            // Go prints the end of input as U+FFFD in "unsupported modifier".
+            var ops = op.map { String($0) } ?? "\u{FFFD}"
             switch op {
             case "}":
                 let value = getEnv(name)
