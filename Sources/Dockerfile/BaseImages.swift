@@ -482,8 +482,9 @@ public enum BaseImages {
             config: ImageConfig(env: [EnvironmentVariable(name: "PATH", value: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")], cmd: ["sh"]),
             users: users, groups: groups, caBundle: nil, zoneinfo: false, tmp: true, packageManager: nil,
             sources: ["docker-library/busybox@9c208781 versions.json (variants glibc, uclibc, musl; latest = glibc)",
+                      "latest/glibc/amd64/image-config.json (Cmd [sh], PATH; history: \"BusyBox 1.38.0 (glibc), Debian 13\")",
                       "Dockerfile-builder.template (glibc: libraries copied from debian:trixie-slim into /lib, /lib64 -> lib; musl/uclibc CONFIG_STATIC=y; busybox --install /bin; passwd and group from buildroot's skeleton)"],
-            unverified: ["glibc 2.41 (inferred from debian:trixie-slim)", "the buildroot skeleton's passwd and group entries",
+            unverified: ["glibc 2.41 (Debian 13's, whose libraries the glibc variant copies)", "the buildroot skeleton's passwd and group entries",
                          "no CA bundle or zoneinfo (inferred)", "/tmp"] + (version == "latest" || version == "stable" ? [] : ["the libraries of older busybox releases (earlier builds copied from older Debian)"]))
     }
 
