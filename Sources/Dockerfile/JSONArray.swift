@@ -2,6 +2,10 @@
 // json.Unmarshal into []any. Any syntax error sends the line back to shell form; a valid array
 // with an element that is not a string is an error.
 
+/// Deeper arrays are treated as invalid JSON (shell form): Go has no such limit, but a 64 KiB
+/// line of `[` would otherwise recurse 64 Ki frames.
+let maximumJSONDepth = 512
+
 enum JSONArrayResult: Equatable {
     case strings([String])
     /// Valid JSON whose array holds something other than a string.
@@ -60,7 +64,7 @@ private struct JSONScanner {
         switch c {
         case UInt8(ascii: "["):
             depth += 1
-            guard depth <= 10000 else { return nil }
+            guard depth <= maximumJSONDepth else { return nil }
             defer { depth -= 1 }
             i += 1
             var items: [JSONValue] = []
@@ -80,7 +84,7 @@ private struct JSONScanner {
             }
         case UInt8(ascii: "{"):
             depth += 1
-            guard depth <= 10000 else { return nil }
+            guard depth <= maximumJSONDepth else { return nil }
             defer { depth -= 1 }
             i += 1
             skipSpace()

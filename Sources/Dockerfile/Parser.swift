@@ -353,7 +353,7 @@ struct LineParser {
         "maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir",
     ]
 
-    func nodeFromLine(_ line: String, comments: [String]) throws(LocalError) -> SyntaxNode {
+    func nodeFromLine(_ line: String, comments: [String], depth: Int = 0) throws(LocalError) -> SyntaxNode {
         let (cmd, flags, rest) = splitCommand(line)
         var node = SyntaxNode(command: cmd, flags: flags, args: [], subcommand: nil, isJSON: false, heredocs: [],
                               original: line, startLine: 0, endLine: 0, column: 1, comments: comments)
@@ -376,7 +376,9 @@ struct LineParser {
             (node.args, node.isJSON) = try parseHealthConfig(rest)
         case "onbuild":
             if !rest.isEmpty {
-                let sub = try nodeFromLine(rest, comments: [])
+                // BuildKit refuses ONBUILD ONBUILD later; stop the recursion before it is deep.
+                guard depth < 8 else { throw LocalError(message: "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed") }
+                let sub = try nodeFromLine(rest, comments: [], depth: depth + 1)
                 node.subcommand = .init(sub)
             }
         default:

@@ -295,6 +295,9 @@ private struct Resolver {
     }
 
     mutating func run(baseConfig: (String) -> ImageConfig?) throws(DockerfileError) -> BuildPlan {
+        guard !file.stages.isEmpty else {
+            throw DockerfileError(file: file.name, line: 1, message: "dockerfile contains no stages to build")
+        }
         // Target stage (resolveTarget).
         let targetIndex: Int
         if let target, !target.isEmpty {

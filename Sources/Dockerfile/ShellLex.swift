@@ -19,6 +19,10 @@ public struct ShellLex: Sendable {
     /// An unset variable stays as written (`$X`, `${X}`).
     public var skipUnsetEnv = false
 
+    /// The deepest `${…${…}}` nesting expanded (BuildKit has none; a 64 KiB line could nest
+    /// thousands deep and exhaust a thread's stack here).
+    public static let maximumNesting = 256
+
     public init(escape: Unicode.Scalar = "\\") {
         self.escape = escape
     }
@@ -54,6 +58,8 @@ public struct ShellLex: Sendable {
         var pos = 0
         let env: ShellEnvironment
         var rawEscapes: Bool
+        /// `${…}` nesting (Go's growable stacks have no limit; ours do).
+        var depth = 0
 
         init(lex: ShellLex, source: String, env: ShellEnvironment) {
             self.lex = lex
@@ -203,6 +209,11 @@ public struct ShellLex: Sendable {
         }
 
         mutating func processDollar() throws(Failure) -> String {
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= ShellLex.maximumNesting else {
+                throw Failure(message: "substitutions nested deeper than \(ShellLex.maximumNesting)")
+            }
             pos += 1
             if peek() != "{" {
                 let name = processName()

@@ -389,3 +389,35 @@ func nodes(_ text: String) throws -> [SyntaxNode] {
         #expect(df.stages[0].instructions[0].kind == .onbuild("RUN <<EOF\necho hi\nEOF"))
     }
 }
+
+/// Hostile input: deep nesting and long lines end in an error or a fallback, never a crash.
+@Suite struct HostileDockerfileTests {
+    @Test func deeplyNestedSubstitution() throws {
+        let deep = String(repeating: "${X:-", count: 5000) + "x" + String(repeating: "}", count: 5000)
+        #expect(planError("FROM a\nENV Y=\(deep)\n") == "Dockerfile:2:1: failed to process \"\(deep)\": substitutions nested deeper than 256")
+        let fine = String(repeating: "${X:-", count: 200) + "x" + String(repeating: "}", count: 200)
+        #expect(try plan("FROM a\nENV Y=\(fine)\n").stages[0].env == [EnvironmentVariable(name: "Y", value: "x")])
+    }
+
+    @Test func deeplyNestedJSONIsShellForm() throws {
+        let deep = String(repeating: "[", count: 30000) + String(repeating: "]", count: 30000)
+        let df = try Dockerfile.parse("FROM a\nCMD \(deep)\n")
+        #expect(df.stages[0].instructions[0].kind == .cmd(CommandLine(arguments: [deep], prependShell: true, heredocs: [])))
+        // Within the limit, nested arrays are valid JSON and so an error.
+        let shallow = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(parseError("FROM a\nCMD \(shallow)\n") == "Dockerfile:2:1: when using JSON array syntax, arrays must be comprised of strings only")
+    }
+
+    @Test func chainedOnbuild() {
+        let chain = String(repeating: "ONBUILD ", count: 5000) + "RUN x"
+        #expect(parseError("FROM a\n\(chain)\n") == "Dockerfile:2:1: Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed")
+    }
+
+    @Test func garbage() {
+        for text in ["\u{0}\u{1}\u{2}", "FROM a\n\\\n\\\n", "FROM a\nRUN <<\n", "FROM a\nCOPY <<'' /x\n\n", "FROM a\nENV ${=x\n",
+                     String(repeating: "\\\n", count: 10000), "FROM a\nRUN \"unterminated\n", "\u{FEFF}\u{FEFF}FROM a\n"] {
+            _ = parseError(text)
+            _ = planError(text)
+        }
+    }
+}
