@@ -57,7 +57,7 @@ public struct BaseImageFacts: Equatable, Sendable {
     /// Other shells (distroless debug: `/busybox/sh`).
     public var otherShells: [String]
     /// The image config (USER, WORKDIR, ENTRYPOINT, CMD, ENV).
-    public var config: ImageConfig
+    public var config: BaseImageConfig
     public var users: [Account]
     public var groups: [Account]
     /// The CA bundle's path when there is one.
@@ -136,7 +136,7 @@ public enum BaseImages {
     }
 
     /// The config a known image starts a stage with (for `Dockerfile.resolve(baseConfig:)`).
-    public static func config(for reference: String) -> ImageConfig? {
+    public static func config(for reference: String) -> BaseImageConfig? {
         facts(for: reference)?.config
     }
 
@@ -220,10 +220,10 @@ public enum BaseImages {
         case ("cc", _): libs = ["libssl.so.3", "libcrypto.so.3", "libzstd.so.1", "libz.so.1", "libgcc_s.so.1", "libstdc++.so.6", "libgomp.so.1"]
         default: libs = []
         }
-        var env = [EnvironmentVariable(name: "PATH", value: ImageConfig.defaultPath),
+        var env = [EnvironmentVariable(name: "PATH", value: BaseImageConfig.defaultPath),
                    EnvironmentVariable(name: "SSL_CERT_FILE", value: "/etc/ssl/certs/ca-certificates.crt")]
         if debug { env[0].value += ":/busybox" }
-        let config = ImageConfig(env: env, workingDir: nonroot ? "/home/nonroot" : "/", user: nonroot ? "65532" : "0",
+        let config = BaseImageConfig(env: env, workingDir: nonroot ? "/home/nonroot" : "/", user: nonroot ? "65532" : "0",
                                  entrypoint: debug ? ["/busybox/sh"] : nil, cmd: nil, shell: nil)
         var unverified = ["the s390x and riscv64 loader names"]
         var sources = [
@@ -259,7 +259,7 @@ public enum BaseImages {
         return BaseImageFacts(
             reference: "cgr.dev/chainguard/static:\(tag)", title: "Chainguard static" + (tag == "latest" ? "" : " (glibc flavour)"),
             libc: .none, libcVersion: nil, layout: .none, extraLibraries: [], shell: nil, otherShells: [],
-            config: ImageConfig(env: [EnvironmentVariable(name: "PATH", value: ImageConfig.defaultPath)], workingDir: "/", user: "65532"),
+            config: BaseImageConfig(env: [EnvironmentVariable(name: "PATH", value: BaseImageConfig.defaultPath)], workingDir: "/", user: "65532"),
             users: [Account("root", 0, gid: 0, home: "/root"), Account("nonroot", 65532, gid: 65532, home: "/home/nonroot")],
             groups: [Account("root", 0), Account("nonroot", 65532)],
             caBundle: "/etc/ssl/certs/ca-certificates.crt", zoneinfo: true, tmp: true, packageManager: nil,
@@ -308,7 +308,7 @@ public enum BaseImages {
     ].map { Account($0.0, $0.1) }
 
     static func debianFacts(_ r: DebianRelease, slim: Bool, reference: String, extraTitle: String = "",
-                            config: ImageConfig? = nil, extraSources: [String] = [], extraUnverified: [String] = [],
+                            config: BaseImageConfig? = nil, extraSources: [String] = [], extraUnverified: [String] = [],
                             extraLibraries: [String] = []) -> BaseImageFacts {
         var users = debianUsers
         users.append(r.codename == "bullseye" || r.codename == "buster" || r.codename == "stretch"
@@ -329,7 +329,7 @@ public enum BaseImages {
             reference: reference, title: "Debian \(r.version) (\(r.codename))" + (slim ? ", slim" : "") + extraTitle,
             libc: .glibc, libcVersion: r.glibc, layout: .multiarch(mergedUsr: r.mergedUsr), extraLibraries: r.libraries + extraLibraries,
             shell: "/bin/sh", otherShells: ["/bin/bash"],
-            config: config ?? ImageConfig(env: [EnvironmentVariable(name: "PATH", value: ImageConfig.defaultPath)], cmd: ["bash"]),
+            config: config ?? BaseImageConfig(env: [EnvironmentVariable(name: "PATH", value: BaseImageConfig.defaultPath)], cmd: ["bash"]),
             users: users, groups: debianGroups, caBundle: nil, zoneinfo: r.zoneinfo, tmp: true, packageManager: "apt",
             sources: sources + extraSources, unverified: unverified)
     }
@@ -377,7 +377,7 @@ public enum BaseImages {
             reference: "ubuntu:\(tag)", title: "Ubuntu \(r.0) (\(r.1))", libc: .glibc, libcVersion: r.2,
             layout: .multiarch(mergedUsr: true), extraLibraries: ["libgcc_s.so.1", "libstdc++.so.6", "libz.so.1"],
             shell: "/bin/sh", otherShells: ["/bin/bash"],
-            config: ImageConfig(env: [EnvironmentVariable(name: "PATH", value: ImageConfig.defaultPath)], cmd: ["/bin/bash"]),
+            config: BaseImageConfig(env: [EnvironmentVariable(name: "PATH", value: BaseImageConfig.defaultPath)], cmd: ["/bin/bash"]),
             users: users, groups: debianGroups.filter { $0.name != "src" }, caBundle: nil, zoneinfo: false, tmp: true,
             packageManager: "apt", sources: ["packages.ubuntu.com /jammy/libc6 (2.35), /noble/libc6 (2.39)"], unverified: unverified)
     }
@@ -410,7 +410,7 @@ public enum BaseImages {
         ("utmp", 406), ("ping", 999), ("nogroup", 65533), ("nobody", 65534),
     ].map { Account($0.0, $0.1) }
 
-    static func alpineFacts(version: String?, reference: String, title: String, config: ImageConfig? = nil,
+    static func alpineFacts(version: String?, reference: String, title: String, config: BaseImageConfig? = nil,
                             extraSources: [String] = [], extraUnverified: [String] = []) -> BaseImageFacts {
         var unverified = extraUnverified + [
             "the minirootfs' dependencies (libcrypto3, libssl3, zlib, ca-certificates-bundle)",
@@ -425,7 +425,7 @@ public enum BaseImages {
         return BaseImageFacts(
             reference: reference, title: title, libc: .musl, libcVersion: musl, layout: .musl,
             extraLibraries: ["libz.so.1", "libssl.so.3", "libcrypto.so.3"], shell: "/bin/sh", otherShells: [],
-            config: config ?? ImageConfig(env: [EnvironmentVariable(name: "PATH", value: ImageConfig.defaultPath)], cmd: ["/bin/sh"]),
+            config: config ?? BaseImageConfig(env: [EnvironmentVariable(name: "PATH", value: BaseImageConfig.defaultPath)], cmd: ["/bin/sh"]),
             users: alpineUsers, groups: alpineGroups, caBundle: "/etc/ssl/certs/ca-certificates.crt", zoneinfo: false, tmp: true,
             packageManager: "apk",
             sources: ["alpinelinux/aports scripts/mkimg.minirootfs.sh (busybox, alpine-baselayout, alpine-keys, apk-tools, libc-utils; no tzdata)",
@@ -479,7 +479,7 @@ public enum BaseImages {
             reference: "busybox:\(tag)", title: "busybox (\(variant))", libc: glibc ? .glibc : .none,
             libcVersion: glibc ? "2.41" : nil, layout: glibc ? .flatLib : .none, extraLibraries: [],
             shell: "/bin/sh", otherShells: [],
-            config: ImageConfig(env: [EnvironmentVariable(name: "PATH", value: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")], cmd: ["sh"]),
+            config: BaseImageConfig(env: [EnvironmentVariable(name: "PATH", value: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")], cmd: ["sh"]),
             users: users, groups: groups, caBundle: nil, zoneinfo: false, tmp: true, packageManager: nil,
             sources: ["docker-library/busybox@9c208781 versions.json (variants glibc, uclibc, musl; latest = glibc)",
                       "latest/glibc/amd64/image-config.json (Cmd [sh], PATH; history: \"BusyBox 1.38.0 (glibc), Debian 13\")",
@@ -514,11 +514,11 @@ public enum BaseImages {
         var defaults: (debian: String, alpine: String)?
         if let goVersion { defaults = lastBuild[goVersion] } else { defaults = ("trixie", "3.24") }
         let env = [
-            EnvironmentVariable(name: "PATH", value: "/go/bin:/usr/local/go/bin:" + ImageConfig.defaultPath),
+            EnvironmentVariable(name: "PATH", value: "/go/bin:/usr/local/go/bin:" + BaseImageConfig.defaultPath),
             EnvironmentVariable(name: "GOTOOLCHAIN", value: "local"),
             EnvironmentVariable(name: "GOPATH", value: "/go"),
         ]
-        let config = ImageConfig(env: env, workingDir: "/go")
+        let config = BaseImageConfig(env: env, workingDir: "/go")
         let sources = ["docker-library/golang@7c8c182b Dockerfile-linux.template (buildpack-deps:<suite>-scm + gcc, libc6-dev; alpine + ca-certificates; ENV GOPATH /go, PATH, WORKDIR /go)",
                        "versions.json history (the Debian and Alpine each Go minor was last built on)"]
         let name = "golang:\(tag)"

@@ -9,7 +9,7 @@ public struct Dockerfile: Equatable, Sendable {
     public var escape: Unicode.Scalar
     /// ARG instructions before the first FROM (usable in FROM and `--platform` only).
     public var globalArgs: [Instruction]
-    public var stages: [Stage]
+    public var stages: [BuildStage]
     /// The line parser's output (BuildKit's AST), for tools that want the raw arguments.
     public var syntax: SyntaxTree
 
@@ -17,7 +17,7 @@ public struct Dockerfile: Equatable, Sendable {
     public static func parse(_ text: String, name: String = "Dockerfile") throws(DockerfileError) -> Dockerfile {
         let tree = try SyntaxTree.parse(text, name: name)
         let parser = InstructionParser(file: name)
-        var stages: [Stage] = []
+        var stages: [BuildStage] = []
         var globalArgs: [Instruction] = []
         for node in tree.nodes {
             switch try parser.parse(node) {

@@ -35,7 +35,7 @@ public struct ArgDeclaration: Equatable, Sendable {
 
 /// RUN, CMD and ENTRYPOINT's command: exec form (`["a","b"]`) or shell form (one string, run
 /// by the stage's SHELL, default `/bin/sh -c`).
-public struct CommandLine: Equatable, Sendable {
+public struct CommandArguments: Equatable, Sendable {
     public var arguments: [String]
     /// Shell form: the arguments are one string for the shell.
     public var prependShell: Bool
@@ -71,7 +71,7 @@ public struct CopyInstruction: Equatable, Sendable {
 
 /// `RUN [--mount=…] [--network=…] [--security=…] [--device=…] command`.
 public struct RunInstruction: Equatable, Sendable {
-    public var command: CommandLine
+    public var command: CommandArguments
     public var mounts: [String]
     public var network: String?
     public var security: String?
@@ -93,8 +93,8 @@ public enum InstructionKind: Equatable, Sendable {
     case env([KeyValue])
     case label([KeyValue])
     case run(RunInstruction)
-    case cmd(CommandLine)
-    case entrypoint(CommandLine)
+    case cmd(CommandArguments)
+    case entrypoint(CommandArguments)
     case shell([String])
     case workdir(String)
     case user(String)
@@ -120,7 +120,7 @@ public struct Instruction: Equatable, Sendable {
 }
 
 /// `FROM [--platform=P] IMAGE [AS name]` and the instructions up to the next FROM.
-public struct Stage: Equatable, Sendable {
+public struct BuildStage: Equatable, Sendable {
     public var index: Int
     /// The image as written (may hold `$ARG`s).
     public var baseName: String
@@ -142,7 +142,7 @@ struct InstructionParser {
     }
 
     enum Parsed {
-        case from(Stage)
+        case from(BuildStage)
         case instruction(Instruction)
     }
 
@@ -182,7 +182,7 @@ struct InstructionParser {
             }
             flags.string("platform")
             try flags.parse()
-            return .from(Stage(index: 0, baseName: args[0], name: stageName, platform: flags.nonEmpty("platform"), location: location,
+            return .from(BuildStage(index: 0, baseName: args[0], name: stageName, platform: flags.nonEmpty("platform"), location: location,
                                original: trimSpace(node.original), instructions: [], comments: node.comments))
         case "env", "label":
             let isEnv = node.command.lowercased() == "env"
@@ -267,12 +267,12 @@ struct InstructionParser {
             flags.string("security")
             flags.strings("device")
             try flags.parse()
-            let line = CommandLine(arguments: jsonArgs(args, node.isJSON), prependShell: !node.isJSON, heredocs: node.heredocs)
+            let line = CommandArguments(arguments: jsonArgs(args, node.isJSON), prependShell: !node.isJSON, heredocs: node.heredocs)
             return make(.run(RunInstruction(command: line, mounts: flags.values("mount"), network: flags.nonEmpty("network"),
                                             security: flags.nonEmpty("security"), devices: flags.values("device"))))
         case "cmd", "entrypoint":
             try flags.parse()
-            let line = CommandLine(arguments: jsonArgs(args, node.isJSON), prependShell: !node.isJSON, heredocs: node.heredocs)
+            let line = CommandArguments(arguments: jsonArgs(args, node.isJSON), prependShell: !node.isJSON, heredocs: node.heredocs)
             return make(node.command.lowercased() == "cmd" ? .cmd(line) : .entrypoint(line))
         case "healthcheck":
             guard !args.isEmpty else { throw LocalError(message: "HEALTHCHECK requires at least one argument") }

@@ -5,7 +5,7 @@
 // operations (destinations resolved) and RUN commands, each with its lines. Nothing is built.
 
 /// `os/architecture[/variant]`.
-public struct Platform: Equatable, Hashable, Sendable, CustomStringConvertible {
+public struct DockerfilePlatform: Equatable, Hashable, Sendable, CustomStringConvertible {
     public var os: String
     public var architecture: String
     public var variant: String?
@@ -16,25 +16,25 @@ public struct Platform: Equatable, Hashable, Sendable, CustomStringConvertible {
         self.variant = variant.flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    public static let linuxAMD64 = Platform(architecture: "amd64")
+    public static let linuxAMD64 = DockerfilePlatform(architecture: "amd64")
 
     public var description: String {
         variant.map { "\(os)/\(architecture)/\($0)" } ?? "\(os)/\(architecture)"
     }
 
     /// `linux/arm64/v8`, `linux/amd64`, `arm64` (containerd's short forms, normalised).
-    public static func parse(_ text: String) -> Platform? {
+    public static func parse(_ text: String) -> DockerfilePlatform? {
         let parts = text.lowercased().split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard !parts.isEmpty, parts.count <= 3, parts.allSatisfy({ !$0.isEmpty }) else { return nil }
         let knownOS: Set<String> = ["linux", "windows", "darwin", "freebsd", "netbsd", "openbsd", "solaris", "illumos", "aix", "android", "ios", "js", "wasip1", "plan9", "dragonfly"]
         if parts.count == 1 {
-            if knownOS.contains(parts[0]) { return Platform(os: parts[0], architecture: "amd64") }
+            if knownOS.contains(parts[0]) { return DockerfilePlatform(os: parts[0], architecture: "amd64") }
             let (a, v) = normaliseArch(parts[0], nil)
-            return Platform(architecture: a, variant: v)
+            return DockerfilePlatform(architecture: a, variant: v)
         }
         guard knownOS.contains(parts[0]) else { return nil }
         let (a, v) = normaliseArch(parts[1], parts.count == 3 ? parts[2] : nil)
-        return Platform(os: parts[0], architecture: a, variant: v)
+        return DockerfilePlatform(os: parts[0], architecture: a, variant: v)
     }
 
     static func normaliseArch(_ arch: String, _ variant: String?) -> (String, String?) {
@@ -56,7 +56,7 @@ public struct Platform: Equatable, Hashable, Sendable, CustomStringConvertible {
 }
 
 /// What a base image's config says, when it is known (from a table, or a real image).
-public struct ImageConfig: Equatable, Sendable {
+public struct BaseImageConfig: Equatable, Sendable {
     public var env: [EnvironmentVariable]
     public var workingDir: String?
     public var user: String?
@@ -75,7 +75,7 @@ public struct ImageConfig: Equatable, Sendable {
     }
 
     /// `emptyImage` in BuildKit's dockerfile2llb/image.go.
-    public static let scratch = ImageConfig(env: [EnvironmentVariable(name: "PATH", value: defaultPath)], workingDir: "/")
+    public static let scratch = BaseImageConfig(env: [EnvironmentVariable(name: "PATH", value: defaultPath)], workingDir: "/")
     public static let defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 }
 
@@ -163,7 +163,7 @@ public struct CopyOperation: Equatable, Sendable {
 
 /// A RUN with the text that later checks read (`go build`, `adduser`, `apk add`).
 public struct RunOperation: Equatable, Sendable {
-    public var command: CommandLine
+    public var command: CommandArguments
     /// What runs: exec form as written, shell form wrapped in the SHELL.
     public var argv: [String]
     /// The command as one text: the arguments joined, then each heredoc body.
@@ -226,7 +226,7 @@ public struct BuildPlan: Equatable, Sendable {
     public var stages: [ResolvedStage]
     /// The stage built: the last, or `--target`/`--stage`.
     public var targetIndex: Int
-    public var platform: Platform
+    public var platform: DockerfilePlatform
     /// The global ARGs (and automatic ones) as FROM lines saw them.
     public var globalArgs: [String: String]
 
@@ -257,8 +257,8 @@ extension Dockerfile {
     /// case-insensitive; nil: the last), the target platform (the build platform defaults to
     /// it), and what known base images' configs hold.
     public func resolve(buildArgs: [String: String] = [:], target: String? = nil,
-                        platform: Platform = .linuxAMD64, buildPlatform: Platform? = nil,
-                        baseConfig: (String) -> ImageConfig? = { _ in nil }) throws(DockerfileError) -> BuildPlan {
+                        platform: DockerfilePlatform = .linuxAMD64, buildPlatform: DockerfilePlatform? = nil,
+                        baseConfig: (String) -> BaseImageConfig? = { _ in nil }) throws(DockerfileError) -> BuildPlan {
         var resolver = Resolver(file: self, buildArgs: buildArgs, platform: platform,
                                 buildPlatform: buildPlatform ?? platform, target: target)
         return try resolver.run(baseConfig: baseConfig)
@@ -268,12 +268,12 @@ extension Dockerfile {
 private struct Resolver {
     let file: Dockerfile
     let buildArgs: [String: String]
-    let platform: Platform
-    let buildPlatform: Platform
+    let platform: DockerfilePlatform
+    let buildPlatform: DockerfilePlatform
     let target: String?
     var lex: ShellLex
 
-    init(file: Dockerfile, buildArgs: [String: String], platform: Platform, buildPlatform: Platform, target: String?) {
+    init(file: Dockerfile, buildArgs: [String: String], platform: DockerfilePlatform, buildPlatform: DockerfilePlatform, target: String?) {
         self.file = file
         self.buildArgs = buildArgs
         self.platform = platform
@@ -294,7 +294,7 @@ private struct Resolver {
         }
     }
 
-    mutating func run(baseConfig: (String) -> ImageConfig?) throws(DockerfileError) -> BuildPlan {
+    mutating func run(baseConfig: (String) -> BaseImageConfig?) throws(DockerfileError) -> BuildPlan {
         guard !file.stages.isEmpty else {
             throw DockerfileError(file: file.name, line: 1, message: "dockerfile contains no stages to build")
         }
@@ -351,7 +351,7 @@ private struct Resolver {
                     throw fail("failed to process arguments for platform \(p): \(error.message)", stage.location)
                 }
                 guard !v.isEmpty else { throw fail("empty platform value from expression \(p)", stage.location) }
-                guard Platform.parse(v) != nil else { throw fail("failed to parse platform \(p): \(goQuote(v)): unknown operating system or architecture", stage.location) }
+                guard DockerfilePlatform.parse(v) != nil else { throw fail("failed to parse platform \(p): \(goQuote(v)): unknown operating system or architecture", stage.location) }
                 platformValue = v
             }
             let base: StageBase
@@ -372,7 +372,7 @@ private struct Resolver {
                 state.runs = []
                 state.onbuild = []
             case .scratch, .image:
-                let config: ImageConfig?
+                let config: BaseImageConfig?
                 if case .image(let ref) = base { config = baseConfig(ref) } else { config = .scratch }
                 var env: [EnvironmentVariable] = []
                 for e in config?.env ?? [] { addEnv(&env, e.name, e.value) }
@@ -402,7 +402,7 @@ private struct Resolver {
         return BuildPlan(file: file.name, stages: resolved, targetIndex: targetIndex, platform: platform, globalArgs: global)
     }
 
-    func dispatch(_ d: inout ResolvedStage, _ stage: Stage, global: [String: String], allNames: [String: Int]) throws(DockerfileError) {
+    func dispatch(_ d: inout ResolvedStage, _ stage: BuildStage, global: [String: String], allNames: [String: Int]) throws(DockerfileError) {
         var cmdSetHere = false
         for ins in stage.instructions {
             let at = ins.location

@@ -75,7 +75,7 @@ import Testing
             #expect(d.shell == nil)
             #expect(d.otherShells == ["/busybox/sh"])
             #expect(d.config.entrypoint == ["/busybox/sh"])
-            #expect(d.config.env.first?.value == ImageConfig.defaultPath + ":/busybox")
+            #expect(d.config.env.first?.value == BaseImageConfig.defaultPath + ":/busybox")
             #expect(d.config.user == (tag == "debug" ? "0" : "65532"))
         }
     }

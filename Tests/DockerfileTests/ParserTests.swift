@@ -178,9 +178,9 @@ func nodes(_ text: String) throws -> [SyntaxNode] {
     @Test func execForm() throws {
         let df = try Dockerfile.parse("FROM a\nENTRYPOINT [\"/app\", \"--flag=\\u00e9\"]\nCMD [ ]\nRUN [\"a\"]  \n")
         let i = df.stages[0].instructions
-        #expect(i[0].kind == .entrypoint(CommandLine(arguments: ["/app", "--flag=é"], prependShell: false, heredocs: [])))
-        #expect(i[1].kind == .cmd(CommandLine(arguments: [], prependShell: false, heredocs: [])))
-        #expect(i[2].kind == .run(RunInstruction(command: CommandLine(arguments: ["a"], prependShell: false, heredocs: []), mounts: [], network: nil, security: nil, devices: [])))
+        #expect(i[0].kind == .entrypoint(CommandArguments(arguments: ["/app", "--flag=é"], prependShell: false, heredocs: [])))
+        #expect(i[1].kind == .cmd(CommandArguments(arguments: [], prependShell: false, heredocs: [])))
+        #expect(i[2].kind == .run(RunInstruction(command: CommandArguments(arguments: ["a"], prependShell: false, heredocs: []), mounts: [], network: nil, security: nil, devices: [])))
     }
 
     /// Any JSON failure silently gives the shell form (BuildKit parseMaybeJSON).
@@ -189,7 +189,7 @@ func nodes(_ text: String) throws -> [SyntaxNode] {
     ])
     func invalidJSONIsShellForm(_ args: String) throws {
         let df = try Dockerfile.parse("FROM a\nENTRYPOINT \(args)\n")
-        #expect(df.stages[0].instructions[0].kind == .entrypoint(CommandLine(arguments: [args], prependShell: true, heredocs: [])))
+        #expect(df.stages[0].instructions[0].kind == .entrypoint(CommandArguments(arguments: [args], prependShell: true, heredocs: [])))
     }
 
     @Test func nonStringElementsAreAnError() {
@@ -402,7 +402,7 @@ func nodes(_ text: String) throws -> [SyntaxNode] {
     @Test func deeplyNestedJSONIsShellForm() throws {
         let deep = String(repeating: "[", count: 30000) + String(repeating: "]", count: 30000)
         let df = try Dockerfile.parse("FROM a\nCMD \(deep)\n")
-        #expect(df.stages[0].instructions[0].kind == .cmd(CommandLine(arguments: [deep], prependShell: true, heredocs: [])))
+        #expect(df.stages[0].instructions[0].kind == .cmd(CommandArguments(arguments: [deep], prependShell: true, heredocs: [])))
         // Within the limit, nested arrays are valid JSON and so an error.
         let shallow = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
         #expect(parseError("FROM a\nCMD \(shallow)\n") == "Dockerfile:2:1: when using JSON array syntax, arrays must be comprised of strings only")

@@ -2,7 +2,7 @@ import Testing
 @testable import Dockerfile
 
 func plan(_ text: String, buildArgs: [String: String] = [:], target: String? = nil,
-          platform: Platform = .linuxAMD64, baseConfig: (String) -> ImageConfig? = { _ in nil }) throws -> BuildPlan {
+          platform: DockerfilePlatform = .linuxAMD64, baseConfig: (String) -> BaseImageConfig? = { _ in nil }) throws -> BuildPlan {
     try Dockerfile.parse(text).resolve(buildArgs: buildArgs, target: target, platform: platform, baseConfig: baseConfig)
 }
 
@@ -90,13 +90,13 @@ func env(_ stage: ResolvedStage) -> [String: String] {
         FROM --platform=linux/${TARGETARCH} scratch
         COPY --from=build /out/app /app
         """
-        let p = try plan(text, platform: Platform(architecture: "arm", variant: "v7"))
+        let p = try plan(text, platform: DockerfilePlatform(architecture: "arm", variant: "v7"))
         #expect(p.stages[0].platform == "linux/arm/v7")
         #expect(p.stages[0].labels.map(\.value) == ["linux", "arm", "v7", ""])
         #expect(p.stages[1].platform == "linux/arm")
         #expect(p.globalArgs["TARGETPLATFORM"] == "linux/arm/v7")
         #expect(p.globalArgs["TARGETSTAGE"] == "default")
-        let b = try plan(text, buildArgs: ["BUILDPLATFORM": "linux/amd64"], platform: Platform(architecture: "arm64"))
+        let b = try plan(text, buildArgs: ["BUILDPLATFORM": "linux/amd64"], platform: DockerfilePlatform(architecture: "arm64"))
         #expect(b.stages[0].platform == "linux/amd64")
         #expect(b.stages[0].labels.map(\.value) == ["linux", "arm64", "", ""])
     }
@@ -230,7 +230,7 @@ func env(_ stage: ResolvedStage) -> [String: String] {
         """).stages[0]
         let e = env(s)
         #expect(e["GOPATH"] == "/go")
-        #expect(e["PATH"] == "/go/bin:" + ImageConfig.defaultPath)
+        #expect(e["PATH"] == "/go/bin:" + BaseImageConfig.defaultPath)
         // One ENV line expands all its values before setting any (BuildKit's Expand).
         #expect(e["B"] == "")
         #expect(e["C"] == "1 and unset")
@@ -305,7 +305,7 @@ func env(_ stage: ResolvedStage) -> [String: String] {
     }
 
     @Test func baseImageConfigIsInherited() throws {
-        let config = ImageConfig(env: [EnvironmentVariable(name: "PATH", value: "/busybox:/bin")], workingDir: "/home/nonroot",
+        let config = BaseImageConfig(env: [EnvironmentVariable(name: "PATH", value: "/busybox:/bin")], workingDir: "/home/nonroot",
                                  user: "65532", entrypoint: ["/busybox/sh"], cmd: nil, shell: nil)
         let p = try plan("FROM base:debug\nCMD [\"-c\", \"echo\"]\nFROM unknown:1\nENTRYPOINT [\"/x\"]\n",
                          baseConfig: { $0 == "base:debug" ? config : nil })
@@ -383,13 +383,13 @@ func env(_ stage: ResolvedStage) -> [String: String] {
     }
 
     @Test func platformParsing() {
-        #expect(Platform.parse("linux/amd64") == Platform(architecture: "amd64"))
-        #expect(Platform.parse("linux/arm64/v8") == Platform(architecture: "arm64"))
-        #expect(Platform.parse("linux/arm") == Platform(architecture: "arm", variant: "v7"))
-        #expect(Platform.parse("arm64") == Platform(architecture: "arm64"))
-        #expect(Platform.parse("linux/x86_64") == Platform(architecture: "amd64"))
-        #expect(Platform.parse("bogus/amd64") == nil)
-        #expect(Platform.parse("linux//amd64") == nil)
+        #expect(DockerfilePlatform.parse("linux/amd64") == DockerfilePlatform(architecture: "amd64"))
+        #expect(DockerfilePlatform.parse("linux/arm64/v8") == DockerfilePlatform(architecture: "arm64"))
+        #expect(DockerfilePlatform.parse("linux/arm") == DockerfilePlatform(architecture: "arm", variant: "v7"))
+        #expect(DockerfilePlatform.parse("arm64") == DockerfilePlatform(architecture: "arm64"))
+        #expect(DockerfilePlatform.parse("linux/x86_64") == DockerfilePlatform(architecture: "amd64"))
+        #expect(DockerfilePlatform.parse("bogus/amd64") == nil)
+        #expect(DockerfilePlatform.parse("linux//amd64") == nil)
         #expect(planError("FROM --platform=nope/x alpine\n") == "Dockerfile:1:1: failed to parse platform nope/x: \"nope/x\": unknown operating system or architecture")
     }
 }

@@ -29,7 +29,7 @@ import Testing
         EXPOSE 8080
         ENTRYPOINT ["/server"]
         """
-        let p = try Dockerfile.parse(text).resolve(platform: Platform(architecture: "arm64"), baseConfig: BaseImages.config(for:))
+        let p = try Dockerfile.parse(text).resolve(platform: DockerfilePlatform(architecture: "arm64"), baseConfig: BaseImages.config(for:))
         #expect(p.stages.map(\.name) == ["deps", "build", "runtime"])
         #expect(p.stages.map(\.base) == [.image("golang:1.22-alpine"), .stage(0), .image("gcr.io/distroless/static-debian12:nonroot")])
         #expect(p.stages[0].platform == "linux/arm64")
@@ -121,7 +121,7 @@ import Testing
     @Test(arguments: ["golang-1.27-trixie", "golang-1.27-alpine3.24"])
     func dockerLibraryGolang(_ name: String) throws {
         let text = String(decoding: try Data(contentsOf: Self.fixtures.appendingPathComponent("docker-library/\(name).Dockerfile")), as: UTF8.self)
-        let base = ImageConfig(env: [EnvironmentVariable(name: "PATH", value: ImageConfig.defaultPath)])
+        let base = BaseImageConfig(env: [EnvironmentVariable(name: "PATH", value: BaseImageConfig.defaultPath)])
         let p = try Dockerfile.parse(text, name: name).resolve(baseConfig: { _ in base })
         #expect(p.stages.count == 2)
         #expect(p.stages[0].name == "build")
