@@ -421,3 +421,46 @@ func nodes(_ text: String) throws -> [SyntaxNode] {
         }
     }
 }
+
+/// BuildKit instructions/parse_test.go @73ed6825: the argument-count errors, the error cases
+/// table and HEALTHCHECK's shell form, through the whole parser (no FROM needed: each
+/// instruction is checked before stages are).
+@Suite struct BuildKitInstructionCases {
+    @Test(arguments: ["MAINTAINER", "WORKDIR", "USER", "STOPSIGNAL"])
+    func exactlyOneArgument(_ cmd: String) {
+        #expect(parseError(cmd) == "Dockerfile:1:1: \(cmd) requires exactly one argument")
+    }
+
+    @Test(arguments: ["ENV", "LABEL", "ONBUILD", "HEALTHCHECK", "EXPOSE", "VOLUME"])
+    func atLeastOneArgument(_ cmd: String) {
+        #expect(parseError(cmd) == "Dockerfile:1:1: \(cmd) requires at least one argument")
+    }
+
+    @Test(arguments: ["ADD", "COPY"])
+    func noDestination(_ cmd: String) {
+        #expect(parseError(cmd + " arg1") == "Dockerfile:1:1: \(cmd) requires at least two arguments, but only one was provided. Destination could not be determined")
+    }
+
+    @Test func errorCases() {
+        #expect(parseError("COPY\t\n      bar") == "Dockerfile:1:1: COPY requires at least two arguments, but only one was provided. Destination could not be determined")
+        #expect(parseError("ONBUILD FROM scratch") == "Dockerfile:1:1: FROM isn't allowed as an ONBUILD trigger")
+        #expect(parseError("MAINTAINER --boo joe@example.com") == "Dockerfile:1:1: unknown flag: --boo")
+        #expect(parseError("ONBUILD ONBUILD RUN touch foobar") == "Dockerfile:1:1: Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed")
+        #expect(parseError("FOO bar") == "Dockerfile:1:1: unknown instruction: FOO (did you mean FROM?)")
+        #expect(parseError("foo bar") == "Dockerfile:1:1: unknown instruction: foo (did you mean from?)")
+    }
+
+    @Test func healthcheckShellForm() throws {
+        let df = try Dockerfile.parse("FROM a\nHEALTHCHECK CMD hello world\n")
+        #expect(df.stages[0].instructions[0].kind == .healthcheck(HealthcheckInstruction(test: ["CMD-SHELL", "hello world"])))
+    }
+
+    /// TestParseOptInterval.
+    @Test func optInterval() throws {
+        #expect(parseError("FROM a\nHEALTHCHECK --interval=50ns CMD x\n") == "Dockerfile:2:1: Interval \"interval\" cannot be less than 1ms")
+        #expect(parseError("FROM a\nHEALTHCHECK --interval=0ms CMD x\n") == nil)
+        #expect(parseError("FROM a\nHEALTHCHECK --interval=1ms --timeout=1h30m --start-period=1.5s CMD x\n") == nil)
+        #expect(parseError("FROM a\nHEALTHCHECK --timeout=5 CMD x\n") == "Dockerfile:2:1: time: missing unit in duration \"5\"")
+        #expect(parseError("FROM a\nHEALTHCHECK --timeout=5y CMD x\n") == "Dockerfile:2:1: time: unknown unit \"y\" in duration \"5y\"")
+    }
+}
