@@ -170,7 +170,9 @@ struct LineParser {
                 throw fail("dockerfile line greater than max allowed size of 65535", currentLine + 1)
             }
             if isComment(first) {
-                let c = trimSpace(String(trimLeadingSpace(first).dropFirst()))
+                // As BuildKit: the text after the line's first character, trimmed (an indented
+                // comment keeps its `#`).
+                let c = trimSpace(String(first.unicodeScalars.dropFirst()))
                 if c.isEmpty { comments = [] } else { comments.append(c) }
             }
             let processed: Substring

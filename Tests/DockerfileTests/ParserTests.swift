@@ -464,3 +464,10 @@ func nodes(_ text: String) throws -> [SyntaxNode] {
         #expect(parseError("FROM a\nHEALTHCHECK --timeout=5y CMD x\n") == "Dockerfile:2:1: time: unknown unit \"y\" in duration \"5y\"")
     }
 }
+
+extension DockerfileParserTests {
+    /// parser.go keeps `strings.TrimSpace(line[1:])`: an indented comment keeps its `#`.
+    @Test func indentedCommentText() throws {
+        #expect(try nodes("  # indented\n# plain\nFROM a\n")[0].comments == ["# indented", "plain"])
+    }
+}
