@@ -34,6 +34,10 @@ let package = Package(
         .target(name: "CSHA256"),
         .target(name: "Archive", dependencies: ["ELFKit", "CZlib", "CZstd", "CSHA256"]),
         .target(name: "Targets", dependencies: ["ELFKit", "FileTree"]),
+        // Dockerfiles as BuildKit parses them (directives, continuations, heredocs, exec/shell
+        // forms, ARG and variable expansion, stages) and what known base images hold, as data.
+        // Depends on nothing: the integrator maps its plan and facts to targets.
+        .target(name: "Dockerfile"),
         // What execve and then ld.so would do with a file in a target (glibc and musl rules).
         .target(name: "Loader", dependencies: ["ELFKit", "FileTree", "Targets"]),
         // Container images read in memory: JSON, manifests and platforms, layers squashed into
@@ -58,6 +62,7 @@ let package = Package(
         .testTarget(name: "GoBinaryTests", dependencies: ["GoBinary", "ELFKit", "TestSupport"]),
         .testTarget(name: "FileTreeTests", dependencies: ["FileTree", "ELFKit", "TestSupport"]),
         .testTarget(name: "ImageTests", dependencies: ["Image", "Archive", "FileTree", "Targets", "ELFKit", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "DockerfileTests", dependencies: ["Dockerfile"], exclude: ["Fixtures"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "ELFKit", "TestSupport"]),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "ELFKit", "FileTree", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Targets", "FileTree", "GoBinary", "ELFKit", "Image", "Loader", "TestSupport"]),

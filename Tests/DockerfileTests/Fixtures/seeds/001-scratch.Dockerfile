@@ -1,0 +1,3 @@
+FROM scratch
+ADD main /
+CMD ["/main"]

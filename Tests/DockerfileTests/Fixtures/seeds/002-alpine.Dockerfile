@@ -1,0 +1,3 @@
+FROM alpine:latest
+ADD mybinary .
+CMD ./mybinary

@@ -1,0 +1,4 @@
+FROM
+...
+ENTRYPOINT [/usr/local/binary]
+CMD [run]

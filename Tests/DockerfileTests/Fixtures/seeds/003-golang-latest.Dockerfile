@@ -1,0 +1,5 @@
+FROM golang:latest
+WORKDIR /
+COPY helloworld.go .
+RUN go build helloworld.go
+CMD ["./helloworld"]

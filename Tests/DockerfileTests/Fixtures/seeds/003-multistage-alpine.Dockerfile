@@ -1,0 +1,14 @@
+# build stage
+FROM golang:alpine as builder
+RUN mkdir /build
+ADD . /build/
+WORKDIR /build
+RUN go build -o main .
+
+# final stage
+FROM alpine
+RUN adduser -S -D -H -h /app appuser
+USER appuser
+COPY --from=builder /build/main /app/
+WORKDIR /app
+CMD ["./main"]

@@ -1,0 +1,5 @@
+FROM golang:stretch
+WORKDIR /
+COPY helloworld.go .
+RUN go build helloworld.go
+CMD ["./helloworld"]
