@@ -244,6 +244,10 @@ cbuild c/hello-musl-dynamic "musl-gcc dynamic (PT_INTERP /lib/ld-musl-x86_64.so.
     musl-gcc -O2 -o "$OUT/c/hello-musl-dynamic" hello.c
 cbuild c/hello-musl-static "musl-gcc -static" \
     musl-gcc -O2 -static -o "$OUT/c/hello-musl-static" hello.c
+cbuild c/hello-dynamic.debug "objcopy --only-keep-debug of c/hello-dynamic (a separate debug-info file: .text NOBITS, PT_INTERP 0 bytes), chmod +x: execve says ENOEXEC" \
+    sh -c 'objcopy --only-keep-debug "$1" "$2" && chmod +x "$2"' sh "$OUT/c/hello-dynamic" "$OUT/c/hello-dynamic.debug"
+cbuild c/hello-static.debug "objcopy --only-keep-debug of c/hello-static, chmod +x: execve maps empty segments, SIGSEGV" \
+    sh -c 'objcopy --only-keep-debug "$1" "$2" && chmod +x "$2"' sh "$OUT/c/hello-static" "$OUT/c/hello-static.debug"
 cbuild c/libdemo.so "shared library, -shared -fPIC, soname libdemo.so.1, no entry point" \
     gcc -O2 -shared -fPIC -Wl,-soname,libdemo.so.1 -o "$OUT/c/libdemo.so" lib.c
 cbuild c/libdemo-entry.so "shared library with an entry point (-Wl,-e: e_entry at a function, as old GNU ld gave -shared output), soname libdemo.so.1, DT_NEEDED libc.so.6, chmod +x: execve maps it and it dies of SIGSEGV" \

@@ -132,6 +132,20 @@ extension ELFFile {
     }
 
     /// True for a static PIE: ET_DYN with an entry point, no PT_INTERP, and no DT_NEEDED.
+    /// A separate debug-info file (`objcopy --only-keep-debug`, the `.debug` files of debug
+    /// packages): its code sections are kept as headers only (an SHF_ALLOC|SHF_EXECINSTR
+    /// section of SHT_NOBITS with a size), none has bytes, and the program headers are stale
+    /// (file sizes 0). False when the section headers cannot be read.
+    public func isSeparateDebugFile() -> Bool {
+        guard let sections = try? sections() else { return false }
+        var emptyCode = false
+        for s in sections where s.flags.contains(.alloc) && s.flags.contains(.execInstr) && s.size > 0 {
+            if s.hasFileBytes { return false }
+            emptyCode = true
+        }
+        return emptyCode
+    }
+
     public func isStaticPIE() throws(FormatError) -> Bool {
         guard header.type == .dyn, header.entry != 0, try interpreter() == nil else { return false }
         guard try programHeaders().contains(where: { $0.type == .dynamic }) else { return false }

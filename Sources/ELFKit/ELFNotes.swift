@@ -20,13 +20,42 @@ extension ELFFile {
         for p in try programHeaders() where p.type == .note {
             regions.append((try data(of: p), p.align == 8 ? 8 : 4))
         }
+        var fromSections = false
         if regions.isEmpty {
-            for s in (try? sections()) ?? [] where s.type == .note {
-                regions.append((try data(of: s), s.addralign == 8 ? 8 : 4))
+            // Without PT_NOTE: the SHT_NOTE sections that are notes (loaded, or named `.note…`);
+            // some toolchains type DWARF sections SHT_NOTE (TI's `.debug_info`).
+            for s in (try? sections()) ?? [] where s.type == .note && (s.flags.contains(.alloc) || s.name.hasPrefix(".note")) {
+                guard let d = try? data(of: s) else { continue }
+                regions.append((d, s.addralign == 8 ? 8 : 4))
             }
+            fromSections = true
         }
         var out: [Note] = []
-        for (region, align) in regions { out += try notes(in: region, align: align) }
+        for (region, align) in regions {
+            // A PT_NOTE segment is the kernel's to read: damage there is an error. A note
+            // section the kernel never maps gives the notes before its damage.
+            if fromSections {
+                out += notesLeniently(in: region, align: align)
+            } else {
+                out += try notes(in: region, align: align)
+            }
+        }
+        return out
+    }
+
+    /// The notes of a region up to the first one that cannot be read.
+    private func notesLeniently(in region: ByteView, align: UInt64) -> [Note] {
+        var out: [Note] = []
+        var off: UInt64 = 0
+        while off + 12 <= UInt64(region.count) {
+            var c = ByteCursor(region, at: off, order: order)
+            guard let namesz = try? UInt64(c.u32("n_namesz")), let descsz = try? UInt64(c.u32("n_descsz")), let type = try? c.u32("n_type"),
+                  let nameBytes = try? region.slice(off + 12, namesz, field: "note name") else { break }
+            let descOff = off + alignUp(12 + namesz, align)
+            guard let desc = try? region.slice(descOff, descsz, field: "note descriptor") else { break }
+            out.append(Note(name: String(decoding: nameBytes.bytes.prefix { $0 != 0 }, as: UTF8.self), type: type, desc: desc))
+            off = alignUp(descOff + descsz, align)
+        }
         return out
     }
 

@@ -195,6 +195,7 @@ public enum JSONRenderer {
         w.field("runpath", strings: e?.runpath ?? [])
         w.field("staticPie", e?.staticPie ?? false)
         w.field("sharedLibrary", e?.sharedLibrary ?? false)
+        w.field("debugInfoFile", e?.debugInfoFile ?? false)
         w.field("glibcVersionsRequired", strings: e?.glibcVersionsRequired ?? [])
         w.field("debugBytes", e?.debugBytes ?? 0)
         w.field("symtabBytes", e?.symtabBytes ?? 0)

@@ -49,6 +49,9 @@ public struct ELFFacts: Sendable {
     /// itself (DT_SONAME) or other libraries (DT_NEEDED), as `file` and readelf tell them. A
     /// library that is also a program (glibc's libc.so.6 has PT_INTERP) is a program.
     public var sharedLibrary = false
+    /// A separate debug-info file (`objcopy --only-keep-debug`): code sections without bytes,
+    /// stale program headers; its interpreter and dynamic section are not read.
+    public var debugInfoFile = false
     public var glibcVersionsRequired: [String] = []
     public var debugBytes: UInt64 = 0
     public var debugSections: [String] = []
@@ -151,19 +154,22 @@ public enum FactCollector {
             }
             var e = ELFFacts(header: elf.header)
             note(elf.programHeaderResult)
-            e.interpreter = attempt(try elf.interpreter()) ?? nil
-            if let dyn = attempt(try elf.dynamic()) ?? nil {
+            e.debugInfoFile = elf.isSeparateDebugFile()
+            // A debug file's PT_INTERP and PT_DYNAMIC point at bytes that are not there (file
+            // sizes 0, or whatever now sits at the stale offsets): not read, no error.
+            if !e.debugInfoFile { e.interpreter = attempt(try elf.interpreter()) ?? nil }
+            if !e.debugInfoFile, let dyn = attempt(try elf.dynamic()) ?? nil {
                 e.needed = dyn.needed
                 e.soname = dyn.soname
                 e.rpath = dyn.rpath
                 e.runpath = dyn.runpath
                 e.pieFlag = dyn.flags1.contains(.pie)
             }
-            e.sharedLibrary = e.type == .dyn && e.interpreter == nil && !e.pieFlag
+            e.sharedLibrary = !e.debugInfoFile && e.type == .dyn && e.interpreter == nil && !e.pieFlag
                 && (e.soname != nil || !e.needed.isEmpty || FactCollector.exportsSymbols(elf))
                 && !(e.needed.isEmpty && FactCollector.isDynamicLoader(elf))
-            e.staticPie = !e.sharedLibrary && (attempt(try elf.isStaticPIE()) ?? false)
-            if let needs = attempt(try elf.versionNeeds()) {
+            e.staticPie = !e.sharedLibrary && !e.debugInfoFile && (attempt(try elf.isStaticPIE()) ?? false)
+            if !e.debugInfoFile, let needs = attempt(try elf.versionNeeds()) {
                 var versions: [String] = []
                 for n in needs where n.file.hasASCIIPrefix("libc.so") || n.file.hasASCIIPrefix("libm.so") || n.file.hasASCIIPrefix("libpthread")
                     || n.file.hasASCIIPrefix("libdl.so") || n.file.hasASCIIPrefix("librt.so") || n.file.hasASCIIPrefix("libresolv")

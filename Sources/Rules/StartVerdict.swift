@@ -36,6 +36,8 @@ public struct StartVerdict: Sendable, Hashable {
         case noEntryPoint
         /// A shared library (DT_SONAME or DT_NEEDED, no PT_INTERP, no DF_1_PIE) with an entry.
         case sharedLibrary
+        /// A separate debug-info file (`objcopy --only-keep-debug`): no code bytes.
+        case debugInfoFile
         /// The image's USER names a user or group its /etc/passwd or /etc/group lacks.
         case userNotFound(String)
         /// runc's `exec.LookPath` of argv[0] fails: no such file, not on PATH, a dangling link.
@@ -160,6 +162,17 @@ public enum StartPredictor {
         if phdrs.isEmpty || tableSize > 65536 || tableSize > 4096 {
             return kernelFailure(path, "ENOEXEC", .malformed("e_phnum"),
                                  "the program header table (\(phdrs.count) entries, \(tableSize) bytes) is \(phdrs.isEmpty ? "empty" : "larger than the kernel's limit of one page")")
+        }
+        // A separate debug-info file keeps the program headers with their file sizes zeroed:
+        // a PT_INTERP of 0 bytes is refused, else the kernel maps pages of nothing and runs them.
+        if e.debugInfoFile {
+            let what = "the file is a separate debug-info file (objcopy --only-keep-debug), not a program: its code sections (.text) hold no bytes"
+            if let p = phdrs.first(where: { $0.type == .interp }), p.filesz < 2 || p.filesz > 4096 {
+                return kernelFailure(path, "ENOEXEC", .debugInfoFile, "\(what), and its stale PT_INTERP has \(p.filesz) bytes, which the kernel refuses")
+            }
+            return StartVerdict(ok: false, stage: .kernel, errno: nil,
+                                message: "\(path) crashes as it starts (SIGSEGV, exit code 139, as a rule)",
+                                reason: "\(what); the kernel maps its segments (zeros where the code was) and jumps into them", cause: .debugInfoFile)
         }
         // PT_INTERP: size 2..PATH_MAX, read whole (short read = EIO), NUL-terminated.
         if let p = phdrs.first(where: { $0.type == .interp }) {

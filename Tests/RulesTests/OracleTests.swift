@@ -98,6 +98,7 @@ enum Oracle {
                 if case .noEntryPoint = v.cause { return s == SIGSEGV }
                 // A library's e_entry is some function entered with no set-up: it faults.
                 if case .sharedLibrary = v.cause { return [SIGSEGV, SIGBUS, SIGILL].contains(s) }
+                if case .debugInfoFile = v.cause { return [SIGSEGV, SIGBUS, SIGILL].contains(s) }
             }
             return false
         }

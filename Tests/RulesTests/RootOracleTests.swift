@@ -166,6 +166,8 @@ enum RootOracle {
         "c/hello-musl-static":              ["exit 0",               "exit 0",                     "exit 0",         "exit 0",                 "exit 0"],
         "c/libdemo.so":                     ["signal 11",            "signal 11",                  "signal 11",      "signal 11",              "signal 11"],
         "c/libdemo-entry.so":               ["signal 11",            "signal 11",                  "signal 11",      "signal 11",              "signal 11"],
+        "c/hello-dynamic.debug":            ["execve ENOEXEC",       "execve ENOEXEC",             "execve ENOEXEC", "execve ENOEXEC",         "execve ENOEXEC"],
+        "c/hello-static.debug":             ["signal 11",            "signal 11",                  "signal 11",      "signal 11",              "signal 11"],
         "c/uselib-runpath-origin":          ["loader: libdemo.so.1", "loader: libdemo.so.1",       "execve ENOENT",  "loader: libdemo.so.1",   "loader: libdemo.so.1"],
         "c/libmini.so":                     ["signal 11",            "signal 11",                  "signal 11",      "signal 11",              "signal 11"],
         "c/libmini-old.so":                 ["signal 11",            "signal 11",                  "signal 11",      "signal 11",              "signal 11"],
