@@ -91,8 +91,13 @@ public struct ByteView: @unchecked Sendable {
 
     @usableFromInline @inline(never)
     func pastEnd(_ offset: UInt64, _ count: UInt64, _ field: String) -> FormatError {
-        FormatError(offset: fileOffset &+ offset, field: field, value: nil,
-                    problem: "\(count) bytes at \(hex(fileOffset &+ offset)) extend past end of \(fileOffset == 0 ? "file" : "region") (size \(base.count))")
+        let what = fileOffset == 0 ? "file" : "region"
+        if count == 0 || offset >= UInt64(base.count) {
+            return FormatError(offset: fileOffset &+ offset, field: field, value: nil,
+                               problem: "offset \(hex(fileOffset &+ offset)) lies past end of \(what) (size \(base.count))")
+        }
+        return FormatError(offset: fileOffset &+ offset, field: field, value: nil,
+                           problem: "\(count) bytes at \(hex(fileOffset &+ offset)) extend past end of \(what) (size \(base.count))")
     }
 
     /// A fixed-size record (a section or program header) checked once: its fields are then

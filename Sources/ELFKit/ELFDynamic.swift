@@ -58,8 +58,13 @@ extension ELFFile {
             throw FormatError(offset: p.headerOffset &+ UInt64(wordSize == 8 ? 32 : 16), field: "p_filesz of PT_INTERP", value: hex(p.filesz),
                               problem: "the interpreter path at \(hex(p.offset)) would run past end of file (size \(view.count))")
         }
+        // p_filesz sits 32 (ELF64) or 16 (ELF32) bytes into the program header.
+        let fileszField = p.headerOffset &+ UInt64(wordSize == 8 ? 32 : 16)
+        guard p.filesz > 0 else {
+            throw FormatError(offset: fileszField, field: "p_filesz of PT_INTERP", value: "0", problem: "PT_INTERP is empty (p_filesz 0)")
+        }
         let bytes = try view.slice(p.offset, p.filesz, field: "PT_INTERP segment (program header at \(hex(p.headerOffset)))")
-        guard p.filesz > 0, let last = bytes[safe: bytes.count - 1], last == 0 else {
+        guard let last = bytes[safe: bytes.count - 1], last == 0 else {
             throw FormatError(offset: p.offset &+ p.filesz &- 1, field: "PT_INTERP path", value: nil,
                               problem: "interpreter path at \(hex(p.offset)) is not NUL-terminated within p_filesz (\(p.filesz))")
         }
@@ -92,8 +97,13 @@ extension ELFFile {
             if tag == .null { terminated = true; break }
         }
         guard terminated else {
+            if info.entries.isEmpty {
+                // p_filesz sits 32 (ELF64) or 16 (ELF32) bytes into the program header.
+                throw FormatError(offset: p.headerOffset &+ UInt64(wordSize == 8 ? 32 : 16), field: "p_filesz of PT_DYNAMIC", value: String(p.filesz),
+                                  problem: "PT_DYNAMIC is empty (p_filesz \(p.filesz)): it holds no dynamic entry, not even DT_NULL")
+            }
             throw FormatError(offset: p.offset &+ p.filesz, field: "PT_DYNAMIC", value: nil,
-                              problem: "dynamic segment at \(hex(p.offset)) (\(p.filesz) bytes) ends without a DT_NULL terminator")
+                              problem: "the dynamic segment at \(hex(p.offset)) (\(info.entries.count) entries, \(p.filesz) bytes) has no DT_NULL entry to end it")
         }
         let strings: ByteView? = try dynamicStrings(info.entries)
         func str(_ e: DynamicEntry, _ what: String) throws(FormatError) -> String {
@@ -120,6 +130,22 @@ extension ELFFile {
     }
 
     /// The dynamic string table: DT_STRTAB mapped through PT_LOAD, DT_STRSZ bytes long.
+    /// The dynamic string table as ld.so reads it for symbol-version names: from DT_STRTAB to
+    /// the end of the PT_LOAD segment that holds it, DT_STRSZ not consulted (old binutils wrote a
+    /// DT_STRSZ shorter than .dynstr with version names past it; ld.so and readelf read them).
+    /// Falls back to `dynamicStrings` when no segment holds the address.
+    func loaderStrings(_ entries: [DynamicEntry]) throws(FormatError) -> ByteView? {
+        guard let strtab = entries.first(where: { $0.tag == .strtab }) else { return nil }
+        for p in try programHeaders() where p.type == .load && strtab.value >= p.vaddr && strtab.value - p.vaddr < p.filesz {
+            let delta = strtab.value - p.vaddr
+            let (start, overflow) = p.offset.addingReportingOverflow(delta)
+            guard !overflow, start < UInt64(view.count) else { break }
+            let length = min(p.filesz - delta, UInt64(view.count) - start)
+            if let v = try? view.slice(start, length, field: "DT_STRTAB") { return v }
+        }
+        return try dynamicStrings(entries)
+    }
+
     func dynamicStrings(_ entries: [DynamicEntry]) throws(FormatError) -> ByteView? {
         guard let strtab = entries.first(where: { $0.tag == .strtab }) else { return nil }
         let size = entries.first(where: { $0.tag == .strsz })?.value
@@ -131,7 +157,6 @@ extension ELFFile {
         return try view.suffix(from: off, field: "DT_STRTAB")
     }
 
-    /// True for a static PIE: ET_DYN with an entry point, no PT_INTERP, and no DT_NEEDED.
     /// A separate debug-info file (`objcopy --only-keep-debug`, the `.debug` files of debug
     /// packages): its code sections are kept as headers only (an SHF_ALLOC|SHF_EXECINSTR
     /// section of SHT_NOBITS with a size), none has bytes, and the program headers are stale
@@ -146,6 +171,7 @@ extension ELFFile {
         return emptyCode
     }
 
+    /// True for a static PIE: ET_DYN with an entry point, no PT_INTERP, and no DT_NEEDED.
     public func isStaticPIE() throws(FormatError) -> Bool {
         guard header.type == .dyn, header.entry != 0, try interpreter() == nil else { return false }
         guard try programHeaders().contains(where: { $0.type == .dynamic }) else { return false }
@@ -160,7 +186,7 @@ extension ELFFile {
         guard let dyn = try dynamic() else { return [] }
         guard let vn = dyn.entries.first(where: { $0.tag == .verneed }) else { return [] }
         let num = dyn.entries.first(where: { $0.tag == .verneednum })?.value ?? 0
-        guard let strings = try dynamicStrings(dyn.entries) else { return [] }
+        guard let strings = try loaderStrings(dyn.entries) else { return [] }
         guard let start = fileOffset(ofAddress: vn.value, count: 16) else {
             throw FormatError(offset: 0, field: "DT_VERNEED", value: hex(vn.value),
                               problem: "version-needs table is not backed by the file in any PT_LOAD segment")
@@ -214,7 +240,7 @@ extension ELFFile {
         guard let dyn = try dynamic() else { return [] }
         guard let vd = dyn.entries.first(where: { $0.tag == .verdef }) else { return [] }
         let num = dyn.entries.first(where: { $0.tag == .verdefnum })?.value ?? 0
-        guard let strings = try dynamicStrings(dyn.entries) else { return [] }
+        guard let strings = try loaderStrings(dyn.entries) else { return [] }
         guard let start = fileOffset(ofAddress: vd.value, count: 20) else {
             throw FormatError(offset: 0, field: "DT_VERDEF", value: hex(vd.value),
                               problem: "version-definitions table is not backed by the file in any PT_LOAD segment")

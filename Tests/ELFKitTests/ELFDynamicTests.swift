@@ -45,3 +45,37 @@ import Testing
         #expect(try !elf.versionNeeds().isEmpty)
     }
 }
+
+/// Old binutils wrote a DT_STRSZ shorter than .dynstr, with the version-need names past it;
+/// ld.so never consults DT_STRSZ there and readelf reads them. c/hello-dynamic with DT_STRSZ
+/// cut to end before `GLIBC_2.2.5`: the names are still read, as readelf reads them.
+@Suite struct ShortStrszTests {
+    @Test func versionNamesPastDTSTRSZAreRead() throws {
+        let path = try TestBinaries.named("c/hello-dynamic").path
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let original = try ELFFile(ByteView(copying: bytes))
+        let dyn = try #require(try original.dynamic())
+        let strsz = try #require(dyn.entries.first { $0.tag == .strsz })
+        let strtab = try #require(dyn.entries.first { $0.tag == .strtab })
+        // The file offset of .dynstr equals its address in this PIE's first segment.
+        let name = Array("GLIBC_2.2.5\u{0}".utf8)
+        let start = Int(strtab.value)
+        let at = try #require((start..<(start + Int(strsz.value))).first { Array(bytes[$0..<min(bytes.count, $0 + name.count)]) == name })
+        let cut = UInt64(at - start)
+        for i in 0..<8 { bytes[Int(strsz.valueOffset) + i] = UInt8((cut >> (8 * UInt64(i))) & 0xff) }
+
+        let patched = try ELFFile(ByteView(copying: bytes))
+        #expect(try patched.dynamic()?.entries.first { $0.tag == .strsz }?.value == cut)
+        let needs = try patched.versionNeeds()
+        #expect(needs.first { $0.file == "libc.so.6" }?.versions.contains("GLIBC_2.2.5") == true, "\(needs)")
+
+        // readelf reads the same names from the patched file.
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("sce-strsz-\(UUID().uuidString)")
+        try Data(bytes).write(to: tmp)
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        if let readelf = which("readelf") {
+            let r = try run(readelf, ["-V", "-W", tmp.path])
+            #expect(r.stdout.contains("Name: GLIBC_2.2.5"), "\(r.stdout)")
+        }
+    }
+}
