@@ -177,7 +177,27 @@ extension Machine {
         case .loongarch: return bits == 64 ? "loong64" : "loong32"
         case .sparcv9: return "sparc64"
         case .sparc: return "sparc"
-        default: return "em-\(rawValue)"
+        default:
+            // Less common machines by their e_machine (elf.h; linux/elf-em.h for 0x9026).
+            switch rawValue {
+            case 4: return "m68k"
+            case 15: return "parisc"
+            case 18: return "sparc32plus"
+            case 41, 0x9026: return "alpha"
+            case 42: return "sh"
+            case 45, 93: return "arc"
+            case 50: return "ia64"
+            case 83: return "avr"
+            case 92: return "or1k"
+            case 94: return "xtensa"
+            case 164: return "hexagon"
+            case 189: return "microblaze"
+            case 195: return "arcv2"
+            case 224: return "amdgpu"
+            case 247: return "bpf"
+            case 252: return "csky"
+            default: return "em-\(rawValue)"
+            }
         }
     }
 }

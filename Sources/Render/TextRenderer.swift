@@ -25,12 +25,13 @@ public struct TextRenderer {
 
     public func render(_ doc: RunDocument) -> String {
         var out = doc.image.map(imageHeader) ?? ""
-        var notStarting = 0, errors = 0
+        var notStarting = 0, errors = 0, malformed = 0
         var counts: [Severity: Int] = [:]
         for r in doc.reports {
             out += report(r, doc)
             if r.start?.ok == false { notStarting += 1 }
-            if r.error != nil { errors += 1 }
+            // Read and reported despite damage (facts given), or not read at all.
+            if r.error != nil { if r.facts != nil { malformed += 1 } else { errors += 1 } }
             for f in r.findings { counts[f.severity, default: 0] += 1 }
         }
         let n = doc.reports.count
@@ -38,8 +39,9 @@ public struct TextRenderer {
         if notStarting > 0 { summary += ": \(notStarting) will not start" }
         let parts = Severity.allCases.reversed().compactMap { s in counts[s].map { "\($0) \(s.rawValue)\($0 == 1 ? "" : "s")" } }
         if !parts.isEmpty { summary += (notStarting > 0 ? ", " : ": ") + parts.joined(separator: ", ") }
+        if malformed > 0 { summary += "; \(malformed) malformed" }
         if errors > 0 { summary += "; \(errors) could not be read" }
-        if notStarting == 0 && parts.isEmpty && errors == 0 { summary += ": no findings" }
+        if notStarting == 0 && parts.isEmpty && errors == 0 && malformed == 0 { summary += ": no findings" }
         out += summary + "\n"
         return out
     }

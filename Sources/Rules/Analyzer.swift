@@ -109,9 +109,18 @@ public struct Analyzer {
         for rule in enabledRules {
             report.findings += rule.check(ctx)
         }
+        // The kernel refuses a file of another machine before it opens the interpreter: what
+        // the loader would then miss is not a second problem to fix (an x32 or arm64 program
+        // gets SE103, not SE101 "no such file" beside it).
+        if case .wrongArchitecture? = verdict.cause {
+            report.findings.removeAll { Analyzer.loaderRuleIDs.contains($0.rule) }
+        }
         finish(&report)
         return report
     }
+
+    /// The rules that speak of what ld.so does.
+    static let loaderRuleIDs: Set<String> = ["SE101", "SE102", "SE107", "SE108", "SE110"]
 
     /// The run's severities in place of the rules' defaults, then the findings in order.
     func finish(_ report: inout FileReport) {

@@ -31,9 +31,19 @@ public enum SE103WrongArchitecture: Rule {
         } else {
             fix = "build for \(c.platform) (a cross-compiler for \(c.platform.goarch))"
         }
-        if let goarch { fix += "; or, if the image is meant for \(name), build and run it with --platform linux/\(goarch)" }
+        if let goarch, let platform = dockerPlatforms[goarch] {
+            fix += "; or, if the image is meant for \(name), build and run it with --platform \(platform)"
+        }
         return [finding("\(c.path) is \(name) (ELF\(bits), \(order)-endian) but the target platform is \(c.platform); docker run prints `exec \(c.imagePath): exec format error`",
                         why: "A \(c.platform) kernel executes \(c.platform.executableKinds.map { "\($0.machine == .i386 ? "i386" : $0.machine.factName(bits: $0.bits, order: $0.order))" }.joined(separator: " and ")) binaries; any other machine is ENOEXEC without binfmt emulation.",
                         fix: fix, command: command)]
     }
+
+    /// The Linux platforms Docker builds and runs images for (buildx / containerd platform
+    /// names), by GOARCH: big-endian ppc64 and 32-bit mips have none.
+    static let dockerPlatforms: [String: String] = [
+        "amd64": "linux/amd64", "arm64": "linux/arm64", "arm": "linux/arm/v7", "386": "linux/386",
+        "ppc64le": "linux/ppc64le", "s390x": "linux/s390x", "riscv64": "linux/riscv64",
+        "mips64le": "linux/mips64le", "mips64": "linux/mips64", "loong64": "linux/loong64",
+    ]
 }
