@@ -3,6 +3,7 @@
 #   make test    install test dependencies (apt/pip, idempotent), build TestBinaries (cached),
 #                the test roots and images (cached), then run the whole test suite with `swift test`
 #   make roots   the real root filesystems of the root oracle tests (TestBinaries/make-roots.sh)
+#   make peers   other projects' ELF test files for the peer-file suite (TestBinaries/fetch-peers.sh)
 #   make images  the real container images of the --image tests and their truth
 #                (TestBinaries/make-images.sh; STATICCHECK_BIG_IMAGE=1 adds the ~1 GiB one)
 #   make build   release build of the executable (needs only the Swift toolchain)
@@ -22,10 +23,11 @@ FAST_START = -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangle
 # warnings about static glibc are expected).
 STATIC = --static-swift-stdlib -Xswiftc -static-executable
 
-.PHONY: all build install deps testbinaries roots images test bench clean
+.PHONY: all build install deps testbinaries roots images peers test bench clean
 # Outside the clone on purpose: CI's fresh clone reuses it (see TestBinaries/make-roots.sh).
 ROOTS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/staticcheck-elf/roots
 IMAGES ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/staticcheck-elf/images
+PEERS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/staticcheck-elf/peers
 
 
 all: build
@@ -52,8 +54,12 @@ roots:
 images: testbinaries roots
 	STATICCHECK_TESTBIN=$(BIN_OUT) STATICCHECK_ROOTS=$(ROOTS) bash TestBinaries/make-images.sh $(IMAGES)
 
-test: testbinaries roots images
-	PATH="$(CURDIR)/.venv/bin:$$PATH" STATICCHECK_TESTBIN=$(BIN_OUT) STATICCHECK_ROOTS=$(ROOTS) STATICCHECK_IMAGES=$(IMAGES) $(SWIFT) test --disable-xctest
+# Other projects' ELF test files (pyelftools' sdist from PyPI, Debian's golang-1.19-src).
+peers: deps
+	bash TestBinaries/fetch-peers.sh $(PEERS)
+
+test: testbinaries roots images peers
+	PATH="$(CURDIR)/.venv/bin:$$PATH" STATICCHECK_TESTBIN=$(BIN_OUT) STATICCHECK_ROOTS=$(ROOTS) STATICCHECK_IMAGES=$(IMAGES) STATICCHECK_PEERS=$(PEERS) $(SWIFT) test --disable-xctest
 
 bench: testbinaries
 	bash Benchmarks/bench.sh

@@ -236,3 +236,36 @@ public enum TestImages {
         try rows("hostile/hostile.tsv").compactMap { f in f.count >= 4 ? (f[0], f[1], f[2], f[3]) : nil }
     }
 }
+
+/// Other projects' ELF test files (`make peers`, TestBinaries/fetch-peers.sh): pyelftools'
+/// testfiles and Go's debug/*/testdata. Cached outside the repository; `make test` passes the
+/// folder as `STATICCHECK_PEERS`.
+public enum PeerFiles {
+    public static var directory: URL {
+        let env = ProcessInfo.processInfo.environment
+        if let dir = env["STATICCHECK_PEERS"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
+        let cache = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? NSHomeDirectory()) + "/.cache")
+        return URL(fileURLWithPath: cache).appendingPathComponent("staticcheck-elf/peers")
+    }
+
+    /// Asked for (`STATICCHECK_PEERS` set) or fetched at the default place.
+    public static var configured: Bool {
+        ProcessInfo.processInfo.environment["STATICCHECK_PEERS"].map { !$0.isEmpty } ?? false
+            || FileManager.default.fileExists(atPath: directory.appendingPathComponent(".stamp").path)
+    }
+
+    /// Every peer file whose first four bytes are the ELF magic, sorted.
+    public static func elfFiles() -> [String] {
+        var out: [String] = []
+        let fm = FileManager.default
+        for case let rel as String in fm.enumerator(atPath: directory.path) ?? NSEnumerator() {
+            let path = directory.appendingPathComponent(rel).path
+            guard (try? fm.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular,
+                  let h = FileHandle(forReadingAtPath: path) else { continue }
+            let magic = h.readData(ofLength: 4)
+            try? h.close()
+            if magic == Data([0x7F, 0x45, 0x4C, 0x46]) { out.append(path) }
+        }
+        return out.sorted()
+    }
+}
