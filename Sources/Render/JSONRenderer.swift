@@ -84,6 +84,18 @@ public enum JSONRenderer {
         }
         w.field("error", r.error)
         if let off = r.errorOffset { w.field("errorOffset", off) }
+        if !r.damage.isEmpty {
+            // Damage where neither the kernel nor the loader reads: not an error, still told.
+            w.key("damage")
+            w.beginArray()
+            for d in r.damage {
+                w.beginObject()
+                w.field("offset", d.offset)
+                w.field("message", d.description)
+                w.endObject()
+            }
+            w.endArray()
+        }
         if let l = r.load { w.key("loader"); loader(l, into: &w) }
         if includeVerdict, let s = r.startsOn { w.field("startsOn", strings: s) }
         if !r.provenance.isEmpty { w.field("provenance", strings: r.provenance) }

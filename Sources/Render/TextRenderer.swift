@@ -94,6 +94,7 @@ public struct TextRenderer {
         for r in reports {
             out += paint(visible(r.path), .bold) + "\n"
             if let e = r.error { out += "  \(paint("error:", .red)) \(visible(e))\n" }
+            for d in r.damage { out += "  \(paint("damage:", .yellow)) \(visible(d.description)) (not read by the kernel or the loader)\n" }
             guard let f = r.facts else { out += "\n"; continue }
             var rows: [(String, String)] = [("format", f.format.rawValue)]
             if f.format == .elf {

@@ -16,6 +16,9 @@ public struct FileReport: Sendable {
     /// Why the file could not be read or parsed (with the byte offset for format errors).
     public var error: String?
     public var errorOffset: UInt64?
+    /// Damage in parts neither the kernel nor the loader reads (section headers, notes, Go's
+    /// tables): reported (SE106 as a warning, `inspect`), not a read error.
+    public var damage: [FormatError] = []
     /// What ld.so does with the file in the target, when it runs.
     public var load: LoadResult?
     /// The built-in targets the file would start on, smallest first (nil: not asked).
@@ -82,6 +85,7 @@ public struct Analyzer {
             report.error = e.description
             report.errorOffset = e.offset
         }
+        report.damage = r.damage
         let load = loadStage(r, imagePath: report.imagePath)
         var verdict = StartPredictor.predict(imagePath: report.imagePath, facts: r.facts, elf: r.elf, view: view, target: target, platform: platform,
                                              load: load)
@@ -105,7 +109,7 @@ public struct Analyzer {
             }
         }
         let ctx = RuleContext(path: path, imagePath: report.imagePath, facts: r.facts, elf: r.elf, verdict: verdict,
-                              target: target, platform: platform, error: r.error, loader: load, image: image)
+                              target: target, platform: platform, error: r.error, loader: load, image: image, damage: r.damage)
         for rule in enabledRules {
             report.findings += rule.check(ctx)
         }
@@ -158,6 +162,7 @@ public struct Analyzer {
             let bytes = try tree.contents(input.treePath)
             let r = FactCollector.collect(bytes.view, mode: bytes.mode)
             report.facts = r.facts
+            report.damage = r.damage
             if let e = r.error {
                 report.error = e.description
                 report.errorOffset = e.offset
@@ -175,6 +180,7 @@ public struct Analyzer {
             let bytes = try tree.contents(input.treePath)
             let r = FactCollector.collect(bytes.view, mode: bytes.mode)
             report.facts = r.facts
+            report.damage = r.damage
             report.load = loadStage(r, imagePath: imagePath)
             if let e = r.error {
                 report.error = e.description

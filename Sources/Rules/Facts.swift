@@ -100,6 +100,17 @@ public struct FactsResult {
     public var error: FormatError?
     /// The ELF file, when the bytes have an ELF header (kept for rules that need more).
     public var elf: ELFFile?
+    /// Damage in parts neither the kernel nor the loader reads (section headers and names,
+    /// note sections, debug and symbol sizes, Go's build info and function table): the file is
+    /// still read, its verdict still given; the first problem of each part, in reading order.
+    public var damage: [FormatError] = []
+
+    public init(facts: FileFacts, error: FormatError?, elf: ELFFile?, damage: [FormatError] = []) {
+        self.facts = facts
+        self.error = error
+        self.elf = elf
+        self.damage = damage
+    }
 }
 
 public enum FactCollector {
@@ -141,6 +152,14 @@ public enum FactCollector {
             note(r)
             return try? r.get()
         }
+        // Parts the kernel and ld.so never read: a problem there is damage, not a read error
+        // (be as lenient as the loader, as strict as the kernel).
+        var damage: [FormatError] = []
+        func lenient<T>(_ body: @autoclosure () throws(FormatError) -> T) -> T? {
+            let r = Result(catching: body)
+            if case .failure(let e) = r, !damage.contains(where: { $0.offset == e.offset && $0.problem == e.problem }) { damage.append(e) }
+            return try? r.get()
+        }
 
         if view.isEmpty {
             let e = FormatError(offset: 0, field: "file", value: "0 bytes", problem: "the file is empty: no format can be read")
@@ -154,6 +173,14 @@ public enum FactCollector {
             }
             var e = ELFFacts(header: elf.header)
             note(elf.programHeaderResult)
+            // A PT_LOAD whose bytes are not all in the file: the kernel maps it, so the file
+            // is truncated where it matters (p_filesz sits 32 or 16 bytes into the header).
+            if case .success(let phdrs) = elf.programHeaderResult, firstError == nil,
+               let p = phdrs.first(where: { $0.type == .load && !view.contains($0.offset, $0.filesz) }) {
+                firstError = FormatError(offset: p.headerOffset &+ UInt64(elf.header.bits == 64 ? 32 : 16), field: "p_filesz of PT_LOAD",
+                                         value: String(p.filesz),
+                                         problem: "a PT_LOAD segment (\(p.filesz) bytes at \(hex(p.offset))) lies past the end of the file (\(view.count) bytes): the file is truncated")
+            }
             e.debugInfoFile = elf.isSeparateDebugFile()
             // A debug file's PT_INTERP and PT_DYNAMIC point at bytes that are not there (file
             // sizes 0, or whatever now sits at the stale offsets): not read, no error.
@@ -178,15 +205,17 @@ public enum FactCollector {
                 }
                 e.glibcVersionsRequired = GlibcVersion.sortedUnique(versions)
             }
-            if let sizes = attempt(try SizeBreakdown(elf)) {
+            if let sizes = lenient(try SizeBreakdown(elf)) {
                 e.debugBytes = sizes.debugBytes
                 e.debugSections = sizes.debugSections
                 e.symtabBytes = sizes.symtabBytes
             }
-            e.buildID = attempt(try elf.gnuBuildID()) ?? nil
+            e.buildID = lenient(try elf.gnuBuildID()) ?? nil
             f.elf = e
-            f.go = attempt(try GoReader.read(elf: elf)) ?? nil
-            return FactsResult(facts: f, error: firstError, elf: elf)
+            f.go = lenient(try GoReader.read(elf: elf)) ?? nil
+            // A read error already says it; damage is what the error does not.
+            if let e = firstError { damage.removeAll { $0.offset == e.offset && $0.problem == e.problem } }
+            return FactsResult(facts: f, error: firstError, elf: elf, damage: damage)
         case .machO:
             f.format = .macho
             if let m = attempt(try MachOFile(view)) {

@@ -93,6 +93,8 @@ public struct RuleContext {
     public var loader: LoadResult?
     /// What the container runtime does before exec, when the target is an image.
     public var image: ImageStartFacts? = nil
+    /// Damage in parts the kernel and the loader never read.
+    public var damage: [FormatError] = []
 
     public var go: GoFacts? { facts.go }
 }
