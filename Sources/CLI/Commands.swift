@@ -102,12 +102,16 @@ struct Check: ParsableCommand {
     @Option(parsing: .singleValue, help: "Rules to turn on again after --disable (RULE[,RULE]).")
     var enable: [String] = []
 
+    @Flag(name: [.short, .long], help: "Say on standard error what directory walks skipped, and why.")
+    var verbose = false
+
     @Argument(help: "Files or directories (directories are walked); none with --image: the image's own command.")
     var paths: [String] = []
 
     /// The run this command line asks for.
     var configuration: RunConfiguration {
         var c = RunConfiguration()
+        c.verbose = verbose
         c.target = FastParse.target(profile: target, root: root, image: image)
         c.at = at
         c.platform = platform

@@ -36,9 +36,26 @@ public enum InputWalker {
         case unreadable(InputPath, String)
     }
 
+    /// What a walk left out, by reason (`-v` says it).
+    public struct Skips: Sendable, Hashable {
+        /// Regular files that are neither ELF nor executable.
+        public var notProgram = 0
+        /// FIFOs, sockets, devices met in a walk.
+        public var special = 0
+        /// Symbolic links to directories met in a walk (never followed).
+        public var linkedDirectories = 0
+        public init() {}
+        public var total: Int { notProgram + special + linkedDirectories }
+    }
+
     public static func expand(_ paths: [InputPath], in tree: some FileTree) -> [Item] {
+        var skips = Skips()
+        return expand(paths, in: tree, skips: &skips)
+    }
+
+    public static func expand(_ paths: [InputPath], in tree: some FileTree, skips: inout Skips) -> [Item] {
         var out: [Item] = []
-        for p in paths { visit(p, explicit: true, in: tree, into: &out) }
+        for p in paths { visit(p, explicit: true, in: tree, into: &out, skips: &skips) }
         return out
     }
 
@@ -47,7 +64,7 @@ public enum InputWalker {
         expand(paths.map(InputPath.init), in: HostTree.host)
     }
 
-    static func visit(_ path: InputPath, explicit: Bool, in tree: some FileTree, into out: inout [Item]) {
+    static func visit(_ path: InputPath, explicit: Bool, in tree: some FileTree, into out: inout [Item], skips: inout Skips) {
         var entry: Entry
         do {
             entry = try tree.lstat(tree.resolve(path.treePath, followLast: false))
@@ -65,23 +82,25 @@ public enum InputWalker {
             // A symlink given explicitly is followed; one met in a walk is checked only if it
             // points to a file (never walked into, so no cycles).
             if entry.kind == .directory {
-                if explicit { walk(path, in: tree, into: &out) }
+                if explicit { walk(path, in: tree, into: &out, skips: &skips) } else { skips.linkedDirectories += 1 }
                 return
             }
         } else if entry.kind == .directory {
-            walk(path, in: tree, into: &out)
+            walk(path, in: tree, into: &out, skips: &skips)
             return
         }
         guard entry.kind == .regular else {
-            if explicit { out.append(.unreadable(path, TreeError.notRegular.message(for: path.display))) }
+            if explicit { out.append(.unreadable(path, TreeError.notRegular.message(for: path.display))) } else { skips.special += 1 }
             return
         }
         if explicit || entry.mode & 0o111 != 0 || looksLikeELF(path.treePath, in: tree) {
             out.append(.file(path))
+        } else {
+            skips.notProgram += 1
         }
     }
 
-    static func walk(_ dir: InputPath, in tree: some FileTree, into out: inout [Item]) {
+    static func walk(_ dir: InputPath, in tree: some FileTree, into out: inout [Item], skips: inout Skips) {
         let names: [String]
         do {
             names = try tree.children(dir.treePath)
@@ -89,7 +108,7 @@ public enum InputWalker {
             out.append(.unreadable(dir, error.message(for: dir.display)))
             return
         }
-        for name in names.sorted() { visit(dir.child(name), explicit: false, in: tree, into: &out) }
+        for name in names.sorted() { visit(dir.child(name), explicit: false, in: tree, into: &out, skips: &skips) }
     }
 
     /// True when the file starts with the ELF magic (reads 4 bytes).

@@ -14,6 +14,8 @@ public struct RunDocument: Sendable {
     public var reports: [FileReport]
     /// The image, when the target is one (`--image`).
     public var image: ImageSummary?
+    /// What directory walks left out and why (`-v` prints them to standard error).
+    public var walkNotes: [String] = []
 
     public init(toolVersion: String, targetName: String, platform: String, targetRoot: String? = nil, reports: [FileReport]) {
         self.toolVersion = toolVersion

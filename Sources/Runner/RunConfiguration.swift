@@ -34,6 +34,8 @@ public struct RunConfiguration: Sendable, Hashable {
     public var at: String?
     /// Colour in text output.
     public var color = false
+    /// `-v`: say on standard error what directory walks skipped, and why.
+    public var verbose = false
 
     public init() {}
 

@@ -34,22 +34,24 @@ public enum Runner {
                                 severities: config.severitiesByID)
         analyzer.compareWithProfiles()
         var reports: [FileReport] = []
+        var notes: [String] = []
         for path in config.paths {
             // A path inside a root target is that file of the root, at its own place; any
             // other is a host file, placed where --at says or where its path suggests.
             if let rooted = target.tree as? HostTree, let inside = rooted.treePath(ofHostPath: path) {
-                reports += Self.reports(for: [InputPath(display: path, treePath: inside)], in: rooted, imagePath: \.treePath) {
+                reports += Self.reports(for: [InputPath(display: path, treePath: inside)], in: rooted, imagePath: \.treePath, notes: &notes) {
                     analyzer.check($0, imagePath: $1, in: rooted)
                 }
             } else {
                 let place: (InputPath) -> String = { config.at ?? TargetResolver.derivedImagePath($0.display) }
-                reports += Self.reports(for: [InputPath(path)], in: HostTree.host, imagePath: place) {
+                reports += Self.reports(for: [InputPath(path)], in: HostTree.host, imagePath: place, notes: &notes) {
                     analyzer.check($0, imagePath: $1, in: HostTree.host)
                 }
             }
         }
         var doc = RunDocument(toolVersion: toolVersion, targetName: target.name, platform: platform.description,
                               targetRoot: target.hostRoot.map { $0.isEmpty ? "/" : $0 }, reports: reports)
+        doc.walkNotes = notes
         if doc.targetRoot != nil { doc.targetLibc = target.libc }
         return doc
     }
@@ -65,6 +67,7 @@ public enum Runner {
             if case .unknownProfile = error { return 64 }
             return 2
         }
+        if config.verbose { for n in doc.walkNotes { out.warn("staticcheck-elf: \(n)") } }
         render(doc, format: config.format, color: config.color, to: out)
         if config.format != .text {
             for r in doc.reports { if let e = r.error { out.warn("staticcheck-elf: \(e)") } }
@@ -152,8 +155,19 @@ public enum Runner {
     /// One report per input: `body` for each file found, an error report for each path that
     /// cannot be read (so the other files are still checked, and the run exits 2).
     static func reports(for paths: [InputPath], in tree: some FileTree, imagePath: (InputPath) -> String,
+                        notes: UnsafeMutablePointer<[String]>? = nil,
                         _ body: (InputPath, String) -> FileReport) -> [FileReport] {
-        InputWalker.expand(paths, in: tree).map { item in
+        var skips = InputWalker.Skips()
+        let items = InputWalker.expand(paths, in: tree, skips: &skips)
+        if let notes, skips.total > 0 {
+            var why: [String] = []
+            if skips.notProgram > 0 { why.append("\(skips.notProgram) neither ELF nor executable") }
+            if skips.special > 0 { why.append("\(skips.special) not regular files (FIFOs, sockets, devices)") }
+            if skips.linkedDirectories > 0 { why.append("\(skips.linkedDirectories) symbolic links to directories (not followed)") }
+            let names = paths.map(\.display).joined(separator: " ")
+            notes.pointee.append("\(names): \(skips.total) file\(skips.total == 1 ? "" : "s") skipped: \(why.joined(separator: ", "))")
+        }
+        return items.map { item in
             switch item {
             case .file(let p):
                 return body(p, imagePath(p))

@@ -169,6 +169,20 @@ func json(_ s: String) throws -> [String: Any] {
         #expect(rules.count == 23)
     }
 
+    /// `-v` says what a directory walk skipped and why; without it nothing is said.
+    @Test func verboseSaysWhatTheWalkSkipped() throws {
+        let dir = try workdir(["app": "go/hello-cgo0"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "notes".write(to: dir.appendingPathComponent("README.txt"), atomically: true, encoding: .utf8)
+        try "{}".write(to: dir.appendingPathComponent("config.json"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("tmp").path, withDestinationPath: "/tmp")
+        let quiet = try sce(["."], cwd: dir.path)
+        #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
+        let v = try sce(["-v", "."], cwd: dir.path)
+        #expect(v.stderr.contains(".: 3 files skipped: 2 neither ELF nor executable, 1 symbolic links to directories (not followed)"), "\(v.stderr)")
+        #expect(v.stdout == quiet.stdout)
+    }
+
     @Test func githubAnnotations() throws {
         let dir = try workdir(["main": "go/server-cgo1"])
         let r = try sce(["--format", "github", "main"], cwd: dir.path)

@@ -18,7 +18,9 @@ public enum SE101MissingInterpreter: Rule {
         ])
 
     public static func check(_ c: RuleContext) -> [Finding] {
-        guard let e = c.facts.elf, let interp = e.interpreter, !c.target.fileExists(interp) else { return [] }
+        guard let e = c.facts.elf, let path = e.interpreter, !c.target.fileExists(path) else { return [] }
+        // An empty name is shown as "", never as a blank in the sentence.
+        let interp = path.isEmpty ? "\"\"" : path
         let libs = e.needed.isEmpty ? "" : " (the loader would then need \(e.needed.joined(separator: ", ")))"
         let fix: String
         var command: String?
