@@ -36,6 +36,8 @@ public struct RunConfiguration: Sendable, Hashable {
     public var color = false
     /// `-v`: say on standard error what directory walks skipped, and why.
     public var verbose = false
+    /// Threads that check files (nil: one per core). The output is the same for any number.
+    public var workers: Int?
 
     public init() {}
 

@@ -33,20 +33,25 @@ public enum Runner {
         var analyzer = Analyzer(target: target, platform: platform, enabledRules: config.enabledRules,
                                 severities: config.severitiesByID)
         analyzer.compareWithProfiles()
-        var reports: [FileReport] = []
+        // The inputs first (walks in name order), each with the tree it is read from...
+        var jobs: [(work: Work, tree: HostTree)] = []
         var notes: [String] = []
         for path in config.paths {
             // A path inside a root target is that file of the root, at its own place; any
             // other is a host file, placed where --at says or where its path suggests.
             if let rooted = target.tree as? HostTree, let inside = rooted.treePath(ofHostPath: path) {
-                reports += Self.reports(for: [InputPath(display: path, treePath: inside)], in: rooted, imagePath: \.treePath, notes: &notes) {
-                    analyzer.check($0, imagePath: $1, in: rooted)
-                }
+                jobs += Self.work(for: [InputPath(display: path, treePath: inside)], in: rooted, imagePath: \.treePath, notes: &notes).map { ($0, rooted) }
             } else {
                 let place: (InputPath) -> String = { config.at ?? TargetResolver.derivedImagePath($0.display) }
-                reports += Self.reports(for: [InputPath(path)], in: HostTree.host, imagePath: place, notes: &notes) {
-                    analyzer.check($0, imagePath: $1, in: HostTree.host)
-                }
+                jobs += Self.work(for: [InputPath(path)], in: HostTree.host, imagePath: place, notes: &notes).map { ($0, HostTree.host) }
+            }
+        }
+        // ...then checked on every core, each report in its input's place.
+        let checker = analyzer
+        let reports = ParallelMap.map(jobs, workers: config.workers ?? ParallelMap.cores) { job in
+            switch job.work {
+            case .check(let input, let place): return checker.check(input, imagePath: place, in: job.tree)
+            case .done(let r): return r
             }
         }
         var doc = RunDocument(toolVersion: toolVersion, targetName: target.name, platform: platform.description,
@@ -157,6 +162,24 @@ public enum Runner {
     static func reports(for paths: [InputPath], in tree: some FileTree, imagePath: (InputPath) -> String,
                         notes: UnsafeMutablePointer<[String]>? = nil,
                         _ body: (InputPath, String) -> FileReport) -> [FileReport] {
+        work(for: paths, in: tree, imagePath: imagePath, notes: notes).map { w in
+            switch w {
+            case .check(let p, let place): return body(p, place)
+            case .done(let r): return r
+            }
+        }
+    }
+
+    /// What checking a walk's inputs takes: a file to check at its place, or a report already
+    /// made (a path that cannot be read).
+    enum Work: Sendable {
+        case check(InputPath, String)
+        case done(FileReport)
+    }
+
+    /// The inputs of `paths` in walk order, with what the walk skipped added to `notes`.
+    static func work(for paths: [InputPath], in tree: some FileTree, imagePath: (InputPath) -> String,
+                     notes: UnsafeMutablePointer<[String]>?) -> [Work] {
         var skips = InputWalker.Skips()
         let items = InputWalker.expand(paths, in: tree, skips: &skips)
         if let notes, skips.total > 0 {
@@ -170,11 +193,11 @@ public enum Runner {
         return items.map { item in
             switch item {
             case .file(let p):
-                return body(p, imagePath(p))
+                return .check(p, imagePath(p))
             case .unreadable(let p, let why):
                 var r = FileReport(path: p.display, imagePath: imagePath(p))
                 r.error = why
-                return r
+                return .done(r)
             }
         }
     }

@@ -162,3 +162,37 @@ import Testing
         #expect(text.contains("  starts on busybox, distroless-base, distroless-cc, debian-slim (smallest: busybox)\n"))
     }
 }
+
+/// Files are checked on every core, and the output is byte for byte the sequential one: the
+/// whole TestBinaries corpus, the hostile fixtures and the host's /usr/bin, in text and JSON,
+/// with one worker and with four.
+@Suite struct ParallelOutputTests {
+    static func rendered(_ paths: [String], workers: Int, format: OutputFormat, target: TargetSpec = .profile("scratch")) throws -> (String, Int32) {
+        var c = RunConfiguration()
+        c.paths = paths
+        c.platform = "linux/amd64"
+        c.format = format
+        c.target = target
+        c.workers = workers
+        var out: [UInt8] = []
+        let status = Runner.run(c, to: RunOutput(write: { out.append(contentsOf: $0) }, warn: { _ in }))
+        return (String(decoding: out, as: UTF8.self), status)
+    }
+
+    @Test func parallelEqualsSequential() throws {
+        let paths = [TestPaths.out.path, TestPaths.hostile.path, "/usr/bin"]
+        for format in [OutputFormat.text, .json] {
+            let one = try Self.rendered(paths, workers: 1, format: format)
+            let four = try Self.rendered(paths, workers: 4, format: format)
+            #expect(one.0.count > 100_000)
+            #expect(one.0 == four.0, "\(format): parallel output differs")
+            #expect(one.1 == four.1)
+        }
+        if TestRoots.configured {
+            let root = try TestRoots.named("bookworm").path
+            let one = try Self.rendered([root + "/usr/bin", TestPaths.out.path], workers: 1, format: .json, target: .root(root))
+            let two = try Self.rendered([root + "/usr/bin", TestPaths.out.path], workers: 2, format: .json, target: .root(root))
+            #expect(one.0 == two.0 && one.1 == two.1, "--root: parallel output differs")
+        }
+    }
+}
