@@ -37,8 +37,26 @@ public struct PathTree: FileTree {
     public func resolve(_ path: String, followLast: Bool) throws(TreeError) -> String {
         // No symlinks: a path without `.`, `..` or `//` is its own resolution (the parents of
         // every file exist); anything else takes the component walk.
-        if path.hasPrefix("/") && !path.contains("/.") && !path.contains("//") { return path }
+        if PathTree.isPlainAbsolute(path) { return path }
         return try TreeResolver.resolve(path, in: self, followLast: followLast)
+    }
+
+    /// Absolute, with no `/.` and no `//`: one pass over the bytes (the loader asks this for
+    /// every directory and library name it tries, for every built-in profile).
+    static func isPlainAbsolute(_ path: String) -> Bool {
+        var previousSlash = false
+        var first = true
+        for b in path.utf8 {
+            if first {
+                guard b == UInt8(ascii: "/") else { return false }
+                first = false
+                previousSlash = true
+                continue
+            }
+            if previousSlash && (b == UInt8(ascii: "/") || b == UInt8(ascii: ".")) { return false }
+            previousSlash = b == UInt8(ascii: "/")
+        }
+        return !first
     }
 
     public func lstat(_ path: String) throws(TreeError) -> Entry {

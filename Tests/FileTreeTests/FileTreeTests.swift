@@ -1,5 +1,5 @@
 import ELFKit
-import FileTree
+@testable import FileTree
 import Foundation
 import Testing
 
@@ -181,5 +181,21 @@ final class Scratch {
         let loop = InputWalker.Item.unreadable(InputPath(s.path + "/d/loop"), s.path + "/d/loop: too many levels of symbolic links (a symlink cycle)")
         // A broken link met in a walk is reported too, as on the host.
         #expect(items == [.file(InputPath(s.path + "/d/a")), .file(InputPath(s.path + "/d/b")), loop, loop, .file(InputPath(s.path + "/d/c"))])
+    }
+}
+
+/// PathTree's byte scan for a path it can answer as it is equals the string test it replaced
+/// (absolute, no `/.`, no `//`), on every path of up to four characters from `/`, `.`, `a`.
+@Suite struct PathTreePlainPathTests {
+    @Test func byteScanEqualsTheStringTest() {
+        var paths = [""]
+        for _ in 0..<4 { paths += paths.flatMap { p in ["/", ".", "a"].map { p + $0 } } }
+        let t = PathTree(name: "p", files: ["/a/a"], directories: [])
+        for p in Set(paths) {
+            let plain = p.hasPrefix("/") && !p.contains("/.") && !p.contains("//")
+            // A plain path resolves to itself; any other goes through the component walk.
+            if plain { #expect((try? t.resolve(p, followLast: true)) == p, "\(p)") }
+            #expect(PathTree.isPlainAbsolute(p) == plain, "\(p)")
+        }
     }
 }
