@@ -57,6 +57,8 @@ public struct ELFFacts: Sendable {
     public var debugSections: [String] = []
     public var symtabBytes: UInt64 = 0
     public var buildID: String?
+    /// The OS the program is for (`ProgramOS.recognise`), nil when nothing says: Linux assumed.
+    public var os: ProgramOS?
 
     /// The facts of a header alone; `machine` is named from the machine, class and byte order.
     public init(bits: Int, endianness: ByteOrder, machine: Machine, type: ELFType, entry: UInt64) {
@@ -184,8 +186,9 @@ public enum FactCollector {
                 e.symtabBytes = sizes.symtabBytes
             }
             e.buildID = attempt(try elf.gnuBuildID()) ?? nil
-            f.elf = e
             f.go = attempt(try GoReader.read(elf: elf)) ?? nil
+            e.os = ProgramOS.recognise(elf, go: f.go)
+            f.elf = e
             return FactsResult(facts: f, error: firstError, elf: elf)
         case .machO:
             f.format = .macho

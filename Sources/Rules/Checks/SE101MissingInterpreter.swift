@@ -19,7 +19,9 @@ public enum SE101MissingInterpreter: Rule {
 
     public static func check(_ c: RuleContext) -> [Finding] {
         guard let e = c.facts.elf, let interp = e.interpreter, !c.target.fileExists(interp) else { return [] }
-        let libs = e.needed.isEmpty ? "" : " (the loader would then need \(e.needed.joined(separator: ", ")))"
+        // A program for another OS names that OS's loader: SE113 tells the real cause.
+        if let os = e.os, !os.isLinux { return [] }
+        let libs = e.needed.isEmpty ? "" : " (the loader would then need \(e.neededList))"
         let fix: String
         var command: String?
         if let go = c.go, let (line, why) = GoAdvice.staticBuild(go) {
