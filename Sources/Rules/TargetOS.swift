@@ -20,7 +20,8 @@ public struct ProgramOS: Sendable, Hashable {
         self.evidence = evidence
     }
 
-    public var isLinux: Bool { name == "linux" }
+    /// For the Linux kernel: Linux itself, or Android (its binaries are Linux programs).
+    public var isLinux: Bool { name == "linux" || name == "android" }
 
     /// The name people write: `FreeBSD`, `NetBSD`, `illumos`.
     public var displayName: String { ProgramOS.displayNames[name] ?? name }

@@ -79,6 +79,16 @@ import Testing
         #expect(os.evidence.hasPrefix(evidence), "\(name): \(os.evidence)")
     }
 
+    /// GOOS=android is a Linux program: no SE113.
+    @Test func androidIsLinux() throws {
+        var b = try Self.bytes("go/hello-cgo0")
+        #expect(Self.replaceAll(&b, Array("build\tGOOS=linux\n".utf8), Array("build\tGOOS=andro\n".utf8)) >= 1)
+        var os = try #require(Self.os(b))
+        #expect(os.name == "andro" && !os.isLinux)
+        os.name = "android"
+        #expect(os.isLinux)
+    }
+
     /// musl's static programs carry no ABI note, and C has no GOOS: nothing says, Linux assumed.
     @Test func nothingSaysIsNil() throws {
         #expect(Self.os(try Self.bytes("c/hello-musl-static")) == nil)
