@@ -89,3 +89,13 @@ public struct ProgramOS: Sendable, Hashable {
         return nil
     }
 }
+
+extension RuleContext {
+    /// The binary's own `go build` line, with GOOS=linux when it was built for another OS: the
+    /// size and hygiene rules' lines then carry SE113's fix instead of undoing it.
+    var goBuildLineForLinux: GoBuildLine? {
+        guard var line = GoBuildLine(go) else { return nil }
+        if let os = facts.elf?.os, !os.isLinux { line.setEnv("GOOS", "linux") }
+        return line
+    }
+}

@@ -239,6 +239,10 @@ import Testing
         let arch = name.hasSuffix("-386") ? "386" : "amd64"
         #expect(f.command?.hasPrefix("CGO_ENABLED=0 GOOS=linux GOARCH=\(arch) ") == true, "\(f.command ?? "no command")")
         #expect(r.findings.filter { $0.severity == .error }.map(\.rule) == ["SE113"], "\(r.findings.map(\.rule))")
+        // The size and hygiene rules' lines keep SE113's GOOS=linux.
+        let lines = r.findings.filter { ["SE400", "SE401", "SE402"].contains($0.rule) }.map(\.fix)
+        #expect(lines.count == 3, "\(r.findings.map(\.rule))")
+        for l in lines { #expect(l.contains("GOOS=linux "), "\(l)") }
     }
 
     /// OpenBSD's Go binaries call libc: PT_INTERP /usr/libexec/ld.so, missing, so ENOENT first;
