@@ -63,27 +63,36 @@ public struct ProgramOS: Sendable, Hashable {
         return nil
     }
 
-    /// The ABI notes: PT_NOTE segments, and the note sections (Go puts .note.netbsd.ident and
-    /// the like in sections a PT_NOTE may not cover). Damaged notes say nothing.
+    /// The ABI notes: PT_NOTE segments first, then the note sections (a PT_NOTE may not cover
+    /// them all). Damaged notes say nothing. Each is named by the section that holds it.
     static func fromNotes(_ elf: ELFFile) -> ProgramOS? {
-        let noteSections = ((try? elf.sections()) ?? []).filter { $0.type == .note && $0.name.hasPrefix(".note") && $0.hasFileBytes }
-        // A PT_NOTE's note is named by the section that holds it, when there is one.
-        func section(of n: Note) -> String? {
-            noteSections.first { $0.offset <= n.desc.fileOffset && n.desc.fileOffset - $0.offset < $0.size }?.name
+        var noteSections: [SectionHeader]?
+        func sections() -> [SectionHeader] {
+            if let noteSections { return noteSections }
+            let s = ((try? elf.sections()) ?? []).filter { $0.type == .note && $0.name.hasPrefix(".note") && $0.hasFileBytes }
+            noteSections = s
+            return s
         }
-        var notes: [(Note, String?)] = ((try? elf.notes()) ?? []).map { ($0, section(of: $0)) }
-        for s in noteSections {
-            notes += ((try? elf.notes(in: s)) ?? []).map { ($0, s.name) }
+        func place(_ n: Note) -> String {
+            let at = n.desc.fileOffset
+            return sections().first { $0.offset <= at && at - $0.offset < $0.size }.map { " (\($0.name))" } ?? ""
         }
-        for (n, section) in notes {
-            let place = section.map { " (\($0))" } ?? ""
+        func recognise(_ n: Note) -> ProgramOS? {
             if let name = noteOwners[n.name] {
-                return ProgramOS(name: name, evidence: "the \(n.name) ABI note\(place)")
+                return ProgramOS(name: name, evidence: "the \(n.name) ABI note\(place(n))")
             }
             if n.name == "GNU", n.type == 1, n.desc.count >= 16,
                let word = try? n.desc.u32(0, elf.order, field: "NT_GNU_ABI_TAG os") {
-                let name = gnuABIOS[word] ?? "gnu-os-\(word)"
-                return ProgramOS(name: name, evidence: "the GNU ABI tag\(place), OS word \(word)")
+                return ProgramOS(name: gnuABIOS[word] ?? "gnu-os-\(word)", evidence: "the GNU ABI tag\(place(n)), OS word \(word)")
+            }
+            return nil
+        }
+        for n in (try? elf.notes()) ?? [] {
+            if let os = recognise(n) { return os }
+        }
+        for s in sections() {
+            for n in (try? elf.notes(in: s)) ?? [] {
+                if let os = recognise(n) { return os }
             }
         }
         return nil
