@@ -212,7 +212,11 @@ gobuild 119 go119/server-pie-ext-cgo1-sw "Go 1.19 server -buildmode=pie -ldflags
 echo "build.sh: cross (hello, CGO_ENABLED=0)"
 for t in linux/arm64 linux/386 linux/arm/7 linux/riscv64 linux/s390x linux/ppc64 linux/ppc64le \
          linux/mips linux/mipsle linux/mips64 linux/loong64 darwin/amd64 darwin/arm64 windows/amd64 \
-         119:linux/arm64 119:linux/386 119:linux/s390x 119:linux/mips 119:darwin/amd64; do
+         119:linux/arm64 119:linux/386 119:linux/s390x 119:linux/mips 119:darwin/amd64 \
+         freebsd/amd64 freebsd/386 netbsd/amd64 netbsd/386 openbsd/amd64 openbsd/386 dragonfly/amd64 \
+         solaris/amd64 illumos/amd64 \
+         119:freebsd/amd64 119:freebsd/386 119:netbsd/amd64 119:netbsd/386 119:openbsd/amd64 \
+         119:openbsd/386 119:dragonfly/amd64 119:solaris/amd64; do
     ver=cur d=go
     case "$t" in 119:*) ver=119 d=go119 t=${t#119:};; esac
     IFS=/ read -r os arch arm <<<"$t"
@@ -220,7 +224,13 @@ for t in linux/arm64 linux/386 linux/arm/7 linux/riscv64 linux/s390x linux/ppc64
     suffix=
     [ -n "$arm" ] && { envs+=(GOARM="$arm"); suffix=v$arm; }
     ext=; [ "$os" = windows ] && ext=.exe
-    gobuild $ver "$d/hello-$os-$arch$suffix$ext" "hello cross-built for $os/$arch${arm:+ GOARM=$arm}" \
+    desc="hello cross-built for $os/$arch${arm:+ GOARM=$arm}"
+    case "$os" in   # another OS (SE113): what the execve oracle sees on Linux
+        freebsd|netbsd|dragonfly) desc+=": another OS (SE113), static; Linux execs it and it dies of SIGSEGV";;
+        openbsd) desc+=": another OS (SE113), PT_INTERP /usr/libexec/ld.so (Go calls libc.so): ENOENT where that loader is missing";;
+        solaris|illumos) desc+=": another OS (SE113), PT_INTERP /lib/amd64/ld.so.1, DT_NEEDED libc.so (Go 1.19: once per import): ENOENT";;
+    esac
+    gobuild $ver "$d/hello-$os-$arch$suffix$ext" "$desc" \
         "${envs[@]}" -- ./cmd/hello
 done
 

@@ -204,6 +204,11 @@ public struct GoFacts: Hashable, Sendable {
     public var pclntabVersion: GoPclntab.Version?
     /// Functions in pclntab (0 when none was found).
     public var functionCount: Int
+    /// The GOOS the runtime was built for, told by its source file names in pclntab
+    /// (`runtime/os_freebsd.go` → `freebsd`): read only when the build info records no GOOS
+    /// (Go before 1.18, or build info gone). `runtimeOSFile` is the file that told it.
+    public var runtimeOS: String?
+    public var runtimeOSFile: String?
 
     public init(buildInfo: GoBuildInfo? = nil, goBuildID: String? = nil, packages: [String] = [], absoluteBuildPaths: [String] = [],
                 signals: GoSignals = GoSignals(), pclntabVersion: GoPclntab.Version? = nil, functionCount: Int = 0) {

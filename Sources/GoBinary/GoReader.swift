@@ -197,8 +197,35 @@ public enum GoReader {
         f.pclntabVersion = table.version
         f.functionCount = table.functionCount
         f.absoluteBuildPaths = try absolutePaths(table)
+        if buildInfo?.setting("GOOS") == nil, let (os, file) = try runtimeOS(table) {
+            f.runtimeOS = os
+            f.runtimeOSFile = file
+        }
         return f
     }
+
+    /// The GOOS whose `runtime/os_<goos>.go` is among the source files (each runtime has
+    /// exactly one of them; illumos builds have os_solaris.go too, and os_illumos.go wins).
+    /// Not `os_nonopenbsd.go` or `os_linux_x86.go`: only the whole base name counts.
+    static func runtimeOS(_ table: GoPclntab) throws(FormatError) -> (String, String)? {
+        var found: (String, String)?
+        try table.forEachSourceFile { b in
+            guard b.count > 14, b[b.count - 3] == UInt8(ascii: "."), b[b.count - 2] == UInt8(ascii: "g"), b[b.count - 1] == UInt8(ascii: "o") else { return true }
+            let path = String(decoding: b, as: UTF8.self)
+            guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return true }
+            let base = path[path.index(after: slash)...]
+            let dir = path[..<slash]
+            guard dir == "runtime" || dir.hasSuffix("/src/runtime"), base.hasPrefix("os_") else { return true }
+            let goos = String(base.dropFirst(3).dropLast(3))
+            guard runtimeOSNames.contains(goos) else { return true }
+            if found == nil || goos == "illumos" { found = (goos, "runtime/" + base) }
+            return goos != "illumos"
+        }
+        return found
+    }
+
+    static let runtimeOSNames: Set<String> = ["linux", "freebsd", "netbsd", "openbsd", "dragonfly", "solaris", "illumos", "darwin", "windows",
+                                              "aix", "plan9", "js", "wasip1"]
 
     /// Up to five absolute source paths: the program's own files first, then module cache
     /// files, then GOROOT files. Empty with `-trimpath`.

@@ -216,6 +216,7 @@ public enum JSONRenderer {
         if let g = f.go { go(g, into: &w) } else { w.null() }
         w.field("mode", String(f.mode, radix: 8))
         w.field("buildId", e?.buildID)
+        w.field("os", e?.os?.name)
         if !cpus.isEmpty { w.field("cpus", strings: cpus) }
         if let sb = f.script?.shebang {
             w.key("shebang")

@@ -113,7 +113,7 @@ public struct TextRenderer {
                     }
                 }()))
                 if let e {
-                    if !e.needed.isEmpty { rows.append(("needed", e.needed.joined(separator: ", "))) }
+                    if !e.needed.isEmpty { rows.append(("needed", e.neededList + (e.neededUnique.count < e.needed.count ? " (\(e.needed.count) DT_NEEDED entries)" : ""))) }
                     if let s = e.soname { rows.append(("soname", s)) }
                     if !e.rpath.isEmpty { rows.append(("rpath", e.rpath.joined(separator: ":"))) }
                     if !e.runpath.isEmpty { rows.append(("runpath", e.runpath.joined(separator: ":"))) }
@@ -123,6 +123,7 @@ public struct TextRenderer {
                 rows.append(("debug info", "\(e?.debugBytes ?? 0) bytes\(debugSections == 0 ? "" : " in \(debugSections) sections")"))
                 rows.append(("symbol table", "\(e?.symtabBytes ?? 0) bytes"))
                 if let b = e?.buildID { rows.append(("build id", b)) }
+                if let os = e?.os, !os.isLinux { rows.append(("os", "\(os.name) (\(os.evidence))")) }
             }
             if let cpus = f.foreign?.cpus, !cpus.isEmpty { rows.append(("cpu", cpus.joined(separator: ", "))) }
             if let sb = f.script?.shebang {

@@ -57,6 +57,8 @@ public struct ELFFacts: Sendable {
     public var debugSections: [String] = []
     public var symtabBytes: UInt64 = 0
     public var buildID: String?
+    /// The OS the program is for (`ProgramOS.recognise`), nil when nothing says: Linux assumed.
+    public var os: ProgramOS?
 
     /// The facts of a header alone; `machine` is named from the machine, class and byte order.
     public init(bits: Int, endianness: ByteOrder, machine: Machine, type: ELFType, entry: UInt64) {
@@ -211,8 +213,9 @@ public enum FactCollector {
                 e.symtabBytes = sizes.symtabBytes
             }
             e.buildID = lenient(try elf.gnuBuildID()) ?? nil
-            f.elf = e
             f.go = lenient(try GoReader.read(elf: elf)) ?? nil
+            e.os = ProgramOS.recognise(elf, go: f.go)
+            f.elf = e
             // A read error already says it; damage is what the error does not.
             if let e = firstError { damage.removeAll { $0.offset == e.offset && $0.problem == e.problem } }
             return FactsResult(facts: f, error: firstError, elf: elf, damage: damage)

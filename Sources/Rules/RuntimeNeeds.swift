@@ -7,6 +7,8 @@ import Targets
 enum RuntimeNeeds {
     static func applies(_ c: RuleContext) -> Bool {
         guard c.go != nil else { return false }
+        // A program for another OS never gets as far as its needs (SE113).
+        if let os = c.facts.elf?.os, !os.isLinux { return false }
         if c.verdict.ok { return true }
         switch c.verdict.cause {
         case .missingInterpreter, .missingLibrary, .userNotFound, .workingDirectory: return true

@@ -22,7 +22,7 @@ enum SizeAdvice {
 
     /// The Go build line with -s (and -w where needed) added, plus the expected size.
     static func stripLine(_ c: RuleContext) -> String? {
-        guard var line = GoBuildLine(c.go) else { return nil }
+        guard var line = c.goBuildLineForLinux else { return nil }
         line.addLdflags(sImpliesW(c.go) ? ["-s"] : ["-s", "-w"])
         return line.withCaveat
     }

@@ -49,6 +49,9 @@ public struct StartVerdict: Sendable, Hashable {
         /// Neither ENTRYPOINT nor CMD, or a working directory runc cannot enter.
         case noCommand
         case workingDirectory(String)
+        /// An ELF program for another OS (`freebsd`, `openbsd`, …): Linux execs it, and it dies
+        /// at its first system call.
+        case wrongOS(String)
     }
 
     public var ok: Bool
@@ -191,13 +194,16 @@ public enum StartPredictor {
                     return kernelFailure(path, "EACCES", .interpreterInvalid(interp),
                                          "the ELF interpreter \(interp) named in PT_INTERP is a directory in \(target.name); the kernel refuses to execute it")
                 }
-                let libs = e.needed.isEmpty ? "" : " (it would then load \(e.needed.joined(separator: ", ")))"
+                let libs = e.needed.isEmpty ? "" : " (it would then load \(e.neededList))"
                 return kernelFailure(path, "ENOENT", .missingInterpreter(interp),
                                      "the ELF interpreter \(interp) named in PT_INTERP does not exist in \(target.name)\(libs); the kernel reports the missing interpreter as if the program itself were missing")
             }
             if let bad = interpreterProblem(interp, program: h, target: target) {
                 return kernelFailure(path, bad.errno, .interpreterInvalid(interp), bad.reason)
             }
+            // The kernel maps that loader and jumps to it: a foreign program's loader is the
+            // foreign OS's, and dies as its program would.
+            if let os = e.os, !os.isLinux { return wrongOS(path, os, loader: interp) }
             if let libc = target.libc, let mismatch = libcMismatch(interp, libc) {
                 return StartVerdict(ok: false, stage: .loader, errno: nil,
                                     message: "\(path): \(mismatch)", reason: mismatch, cause: .interpreterWrongFormat(interp))
@@ -247,10 +253,21 @@ public enum StartPredictor {
                                 reason: "the file has no entry point (e_entry is 0) and no interpreter: it is \(e.soname != nil ? "a shared library (\(e.soname ?? ""))" : "not a program"), so execution jumps to address 0",
                                 cause: .noEntryPoint)
         }
+        if let os = e.os, !os.isLinux { return wrongOS(path, os, loader: nil) }
         if let interp = e.interpreter {
-            return .starts("the interpreter \(interp) and \(e.needed.isEmpty ? "no libraries" : e.needed.joined(separator: ", ")) are present in \(target.name)")
+            return .starts("the interpreter \(interp) and \(e.needed.isEmpty ? "no libraries" : e.neededList) are present in \(target.name)")
         }
         return .starts(e.staticPie ? "a static PIE: no interpreter, no libraries" : "statically linked: no interpreter, no libraries")
+    }
+
+    /// A program for another OS (`ProgramOS`): execve succeeds, the first system call does
+    /// not do what the program asked, and the program dies (the execve oracle sees SIGSEGV).
+    static func wrongOS(_ path: String, _ os: ProgramOS, loader: String?) -> StartVerdict {
+        let via = loader.map { " (and its loader \($0))" } ?? ""
+        return StartVerdict(ok: false, stage: .program, errno: nil,
+                            message: "\(path) is killed by SIGSEGV as it starts (exit code 139)",
+                            reason: "the program is built for \(os.displayName) (\(os.evidence)), not Linux: the kernel execs it\(via), and its first system call, made with \(os.displayName)'s numbers and conventions, does not do what it asks, so it dies at once",
+                            cause: .wrongOS(os.name))
     }
 
     /// The kernel's checks of the interpreter it opens (fs/binfmt_elf.c): shorter than an ELF

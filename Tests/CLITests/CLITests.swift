@@ -166,7 +166,7 @@ func json(_ s: String) throws -> [String: Any] {
         let o = try json(r.stdout)
         let run0 = try #require((o["runs"] as? [[String: Any]])?.first)
         let rules = try #require(((run0["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]])
-        #expect(rules.count == 23)
+        #expect(rules.count == 24)
     }
 
     /// `-v` says what a directory walk skipped and why; without it nothing is said.
@@ -198,7 +198,7 @@ func json(_ s: String) throws -> [String: Any] {
         #expect(try sce(["explain", "missing-interpreter"]).stdout == e.stdout)
         #expect(try sce(["explain", "SE999"]).status == 64)
         let l = try sce(["list-rules"])
-        #expect(l.stdout.split(separator: "\n").count == 23)
+        #expect(l.stdout.split(separator: "\n").count == 24)
     }
 
     @Test func inspectAndCrossCheck() throws {

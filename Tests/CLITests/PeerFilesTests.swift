@@ -49,6 +49,8 @@ struct PeerFilesTests {
             if facts?["sharedLibrary"] as? Bool == true { #expect(ok != true, "\(path): a shared library starts") }
             if facts?["debugInfoFile"] as? Bool == true { #expect(ok != true, "\(path): a debug-info file starts") }
             if facts?["type"] as? String == "rel" || facts?["type"] as? String == "core" { #expect(ok != true, "\(path) starts") }
+            // A program for another OS (Go's FreeBSD and OpenBSD test files, pyelftools' Solaris ones).
+            if let os = facts?["os"] as? String, os != "linux" { #expect(ok != true, "\(path): a \(os) program starts") }
         }
     }
 

@@ -23,7 +23,8 @@ struct SplitMix: RandomNumberGenerator {
     /// short. The analyzer must return (a verdict and maybe an error) every time: no crash, no hang.
     @Test(.timeLimit(.minutes(5)), arguments: ["c/hello-dynamic", "c/hello-static-pie", "c/hello-m32", "go/server-cgo1-sw",
                                                "go/hello-linux-s390x", "go119/hello-linux-mips", "go/hello-darwin-arm64",
-                                               "go/hello-windows-amd64", "go/server-pie-ext-cgo1-sw"])
+                                               "go/hello-windows-amd64", "go/server-pie-ext-cgo1-sw", "go/hello-freebsd-amd64",
+                                               "go119/hello-openbsd-386"])
     func corruptedCopiesNeverCrash(_ name: String) throws {
         let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: try TestBinaries.named(name).path)))
         var rng = SplitMix(state: name.utf8.reduce(UInt64(1469598103934665603)) { ($0 ^ UInt64($1)) &* 1099511628211 })

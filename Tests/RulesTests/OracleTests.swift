@@ -86,6 +86,10 @@ enum Oracle {
     }
 
     /// Does the prediction match what was observed?
+    static func signalName(_ s: Int32) -> String {
+        [SIGSEGV: "SIGSEGV", SIGBUS: "SIGBUS", SIGILL: "SIGILL", SIGSYS: "SIGSYS", SIGTRAP: "SIGTRAP", SIGABRT: "SIGABRT"][s] ?? "signal \(s)"
+    }
+
     static func agrees(_ v: StartVerdict, _ o: Observed) -> Bool {
         switch o {
         case .started: return v.ok
@@ -99,6 +103,8 @@ enum Oracle {
                 // A library's e_entry is some function entered with no set-up: it faults.
                 if case .sharedLibrary = v.cause { return [SIGSEGV, SIGBUS, SIGILL].contains(s) }
                 if case .debugInfoFile = v.cause { return [SIGSEGV, SIGBUS, SIGILL].contains(s) }
+                // A program for another OS: execve succeeds and it dies as its message says.
+                if case .wrongOS = v.cause { return v.stage == .program && v.message?.contains("killed by \(signalName(s)) ") == true }
             }
             return false
         }

@@ -19,9 +19,11 @@ public enum SE101MissingInterpreter: Rule {
 
     public static func check(_ c: RuleContext) -> [Finding] {
         guard let e = c.facts.elf, let path = e.interpreter, !c.target.fileExists(path) else { return [] }
+        // A program for another OS names that OS's loader: SE113 tells the real cause.
+        if let os = e.os, !os.isLinux { return [] }
         // An empty name is shown as "", never as a blank in the sentence.
         let interp = path.isEmpty ? "\"\"" : path
-        let libs = e.needed.isEmpty ? "" : " (the loader would then need \(e.needed.joined(separator: ", ")))"
+        let libs = e.needed.isEmpty ? "" : " (the loader would then need \(e.neededList))"
         let fix: String
         var command: String?
         if let go = c.go, let (line, why) = GoAdvice.staticBuild(go) {

@@ -19,6 +19,8 @@ public enum SE103WrongArchitecture: Rule {
         guard let e = c.facts.elf else { return [] }
         let m = e.machineRaw, bits = e.bits, order = e.endianness
         guard !c.platform.canExecute(machine: m, bits: bits, order: order) else { return [] }
+        // A program for another OS and machine: SE113 names both and rebuilds for Linux here.
+        if let os = e.os, !os.isLinux { return [] }
         let name = e.machine
         let goarch = Platform.goarch(machine: m, bits: bits, order: order)
         var fix: String

@@ -47,7 +47,7 @@ public enum SE200CgoDynamic: Rule {
             fix = third.isEmpty ? "CGO_ENABLED=0 go build, or -tags netgo,osusergo"
                                 : "link statically: CC=musl-gcc go build -ldflags '-linkmode external -extldflags \"-static\"', or FROM gcr.io/distroless/base-debian12"
         }
-        return [finding("the Go binary is dynamically linked because cgo was on\(cgoSetting): \(causes.joined(separator: "; ")); it needs \(interp)\(e.needed.isEmpty ? "" : " and \(e.needed.joined(separator: ", "))")",
+        return [finding("the Go binary is dynamically linked because cgo was on\(cgoSetting): \(causes.joined(separator: "; ")); it needs \(interp)\(e.needed.isEmpty ? "" : " and \(e.neededList)")",
                         why: "Each cgo package links libc, so the linker records the system loader in PT_INTERP; \(c.target.name) does not provide it.",
                         fix: fix, command: command)]
     }

@@ -33,7 +33,7 @@ public enum SE201PIEInterpreter: Rule {
                 fix += "; to keep PIE, link it as a static PIE: \(staticPie.rendered)"
             }
         }
-        return [finding("the Go binary was built with -buildmode=pie: it has the interpreter \(interp) but needs \(e.needed.isEmpty ? "no library" : e.needed.joined(separator: ", ")); \(c.target.name) has no loader",
+        return [finding("the Go binary was built with -buildmode=pie: it has the interpreter \(interp) but needs \(e.needed.isEmpty ? "no library" : e.neededList); \(c.target.name) has no loader",
                         why: "Go's PIE is relocated at start by the system loader named in PT_INTERP, cgo or not.",
                         fix: fix, command: command)]
     }

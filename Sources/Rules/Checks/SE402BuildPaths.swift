@@ -21,7 +21,7 @@ public enum SE402BuildPaths: Rule {
               go.buildInfo?.setting("-trimpath") != "true" else { return [] }
         var fix = "add -trimpath to go build"
         var command: String?
-        if var line = GoBuildLine(go) {
+        if var line = c.goBuildLineForLinux {
             line.trimpath = true
             fix = line.rendered
             command = line.rendered
