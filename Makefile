@@ -8,6 +8,7 @@
 #                (TestBinaries/make-images.sh; STATICCHECK_BIG_IMAGE=1 adds the ~1 GiB one)
 #   make build   release build of the executable (needs only the Swift toolchain)
 #   make install the fully static release binary into $(PREFIX)/bin (PREFIX ?= /usr/local)
+#   make fuzz    libFuzzer on every reader, FUZZ_SECONDS each (Fuzz/run.sh; crashes in Fuzz/crashes)
 #   make bench   whole-process timings against readelf, file, scanelf and `go version -m`
 
 SWIFT ?= swift
@@ -23,7 +24,7 @@ FAST_START = -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangle
 # warnings about static glibc are expected).
 STATIC = --static-swift-stdlib -Xswiftc -static-executable
 
-.PHONY: all build install deps testbinaries roots images peers test bench clean
+.PHONY: all build install deps testbinaries roots images peers test bench fuzz clean
 # Outside the clone on purpose: CI's fresh clone reuses it (see TestBinaries/make-roots.sh).
 ROOTS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/staticcheck-elf/roots
 IMAGES ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/staticcheck-elf/images
@@ -60,6 +61,11 @@ peers: deps
 
 test: testbinaries roots images peers
 	PATH="$(CURDIR)/.venv/bin:$$PATH" STATICCHECK_TESTBIN=$(BIN_OUT) STATICCHECK_ROOTS=$(ROOTS) STATICCHECK_IMAGES=$(IMAGES) STATICCHECK_PEERS=$(PEERS) $(SWIFT) test --disable-xctest
+
+# Coverage-guided fuzzing of every reader (Fuzz/run.sh): FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 60
+fuzz: testbinaries roots images peers
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh
 
 bench: testbinaries
 	bash Benchmarks/bench.sh

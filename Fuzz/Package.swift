@@ -1,0 +1,18 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// libFuzzer targets for every reader (`make fuzz`): one executable, the reader chosen by
+// FUZZ_TARGET. Fuzz/run.sh compiles every module with ASan and libFuzzer's coverage and links
+// libFuzzer without its main (libclang_rt.fuzzer_no_main): this program's main hands control to
+// LLVMFuzzerRunDriver. Never part of `swift test`.
+let package = Package(
+    name: "staticcheck-elf-fuzz",
+    dependencies: [.package(path: "..")],
+    targets: [
+        .target(name: "CFuzzDriver"),
+        .executableTarget(
+            name: "Fuzz",
+            dependencies: ["CFuzzDriver", .product(name: "StaticCheckELFReaders", package: "main")]),
+    ],
+    swiftLanguageModes: [.v6]
+)
