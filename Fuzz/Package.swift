@@ -1,5 +1,9 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+// A path dependency is named by its directory: the clone's, whatever it is called.
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
 // libFuzzer targets for every reader (`make fuzz`): one executable, the reader chosen by
 // FUZZ_TARGET. Fuzz/run.sh compiles every module with ASan and libFuzzer's coverage and links
@@ -12,7 +16,7 @@ let package = Package(
         .target(name: "CFuzzDriver"),
         .executableTarget(
             name: "Fuzz",
-            dependencies: ["CFuzzDriver", .product(name: "StaticCheckELFReaders", package: "main")]),
+            dependencies: ["CFuzzDriver", .product(name: "StaticCheckELFReaders", package: root)]),
     ],
     swiftLanguageModes: [.v6]
 )
