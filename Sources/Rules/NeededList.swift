@@ -6,6 +6,6 @@ extension ELFFacts {
         return needed.filter { seen.insert($0).inserted }
     }
 
-    /// `neededUnique` joined with ", ", for messages.
-    public var neededList: String { neededUnique.joined(separator: ", ") }
+    /// `neededUnique` joined with ", ", for messages; an empty name is shown as `""`.
+    public var neededList: String { neededUnique.map { $0.isEmpty ? "\"\"" : $0 }.joined(separator: ", ") }
 }

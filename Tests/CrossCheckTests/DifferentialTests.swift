@@ -142,3 +142,21 @@ struct ReadelfView {
         #expect(r.agrees, "\(r.mismatches.prefix(5))")
     }
 }
+
+/// Other projects' ELF test files (`make peers`) that readelf reads without a complaint: libelf
+/// and our reader agree on every header, section and dynamic entry of each.
+@Suite(.enabled(if: PeerFiles.configured, "the peer files are not fetched: run `make peers`"))
+struct PeerLibelfTests {
+    @Test func libelfAgreesOnTheReadelfCleanPeerFiles() throws {
+        let readelf = try #require(which("readelf"))
+        var compared = 0
+        for path in PeerFiles.elfFiles() where !Corpus.isDebugFile(path) {
+            let r = try run(readelf, ["-h", "-l", "-d", "-S", "-W", path])
+            guard r.status == 0, r.stderr.isEmpty else { continue }
+            let c = try LibelfCrossCheck.compare(path: path)
+            #expect(c.agrees, "\(path): \(c.mismatches.prefix(5))")
+            compared += 1
+        }
+        #expect(compared >= 40, "compared \(compared)")
+    }
+}
