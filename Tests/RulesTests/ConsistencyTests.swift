@@ -38,4 +38,35 @@ import Testing
         let arm = analyzer("scratch").check(path: try TestBinaries.named("go/hello-linux-arm64").path)
         #expect(arm.findings.first { $0.rule == "SE103" }?.fix.contains("--platform linux/arm64") == true)
     }
+
+    /// x32 (ELF32 + x86-64), built here with `gcc -mx32`: a kernel without CONFIG_X86_X32
+    /// (Debian's, Docker Desktop's) says ENOEXEC, as this one does; one verdict, SE103 alone,
+    /// also for the dynamic one whose /libx32 loader is absent.
+    @Test func x32IsOneVerdict() throws {
+        let gcc = try #require(which("gcc"))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sce-x32-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let src = dir.appendingPathComponent("start.S")
+        try ".globl _start\n_start:\n mov $60,%eax\n xor %edi,%edi\n syscall\n".write(to: src, atomically: true, encoding: .utf8)
+        let dynamic = dir.appendingPathComponent("x32d").path, stat = dir.appendingPathComponent("x32s").path
+        let a = try run(gcc, ["-mx32", "-nostdlib", "-static", "-o", stat, src.path])
+        let b = try run(gcc, ["-mx32", "-nostdlib", "-o", dynamic, src.path, "-Wl,--dynamic-linker=/libx32/ld-linux-x32.so.2"])
+        try #require(a.status == 0 && b.status == 0, "gcc -mx32: \(a.stderr) \(b.stderr)")
+        // What this kernel does with it.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: stat)
+        var refused = false
+        do { try p.run(); p.waitUntilExit() } catch { refused = true }
+        let amd64 = try #require(Platform(parsing: "linux/amd64"))
+        let scratch = try #require(TargetRoot.profile("scratch", platform: amd64))
+        for path in [stat, dynamic] {
+            let r = Analyzer(target: scratch, platform: amd64).check(path: path)
+            let rules = r.findings.filter { $0.severity == .error }.map(\.rule)
+            #expect(rules == ["SE103"], "\(path): \(rules)")
+            #expect(r.start?.errno == "ENOEXEC")
+            #expect(r.facts?.elf?.machine == "x32")
+        }
+        #expect(refused, "this kernel executes x32: the prediction assumes it does not")
+    }
 }
