@@ -52,16 +52,20 @@ extension ELFFile {
         return try r.get()
     }
 
+    /// Where `p_filesz` of a program header sits in the file (32 bytes into an Elf64_Phdr, 16
+    /// into an Elf32_Phdr): the field an error about a segment's size points at.
+    public func fileszOffset(of p: ProgramHeader) -> UInt64 {
+        p.headerOffset &+ UInt64(wordSize == 8 ? 32 : 16)
+    }
+
     private func readInterpreter() throws(FormatError) -> String? {
         guard let p = try programHeaders().first(where: { $0.type == .interp }) else { return nil }
         guard view.contains(p.offset, p.filesz) else {
-            throw FormatError(offset: p.headerOffset &+ UInt64(wordSize == 8 ? 32 : 16), field: "p_filesz of PT_INTERP", value: hex(p.filesz),
+            throw FormatError(offset: fileszOffset(of: p), field: "p_filesz of PT_INTERP", value: hex(p.filesz),
                               problem: "the interpreter path at \(hex(p.offset)) would run past end of file (size \(view.count))")
         }
-        // p_filesz sits 32 (ELF64) or 16 (ELF32) bytes into the program header.
-        let fileszField = p.headerOffset &+ UInt64(wordSize == 8 ? 32 : 16)
         guard p.filesz > 0 else {
-            throw FormatError(offset: fileszField, field: "p_filesz of PT_INTERP", value: "0", problem: "PT_INTERP is empty (p_filesz 0)")
+            throw FormatError(offset: fileszOffset(of: p), field: "p_filesz of PT_INTERP", value: "0", problem: "PT_INTERP is empty (p_filesz 0)")
         }
         let bytes = try view.slice(p.offset, p.filesz, field: "PT_INTERP segment (program header at \(hex(p.headerOffset)))")
         guard let last = bytes[safe: bytes.count - 1], last == 0 else {
@@ -98,8 +102,7 @@ extension ELFFile {
         }
         guard terminated else {
             if info.entries.isEmpty {
-                // p_filesz sits 32 (ELF64) or 16 (ELF32) bytes into the program header.
-                throw FormatError(offset: p.headerOffset &+ UInt64(wordSize == 8 ? 32 : 16), field: "p_filesz of PT_DYNAMIC", value: String(p.filesz),
+                throw FormatError(offset: fileszOffset(of: p), field: "p_filesz of PT_DYNAMIC", value: String(p.filesz),
                                   problem: "PT_DYNAMIC is empty (p_filesz \(p.filesz)): it holds no dynamic entry, not even DT_NULL")
             }
             throw FormatError(offset: p.offset &+ p.filesz, field: "PT_DYNAMIC", value: nil,

@@ -176,10 +176,10 @@ public enum FactCollector {
             var e = ELFFacts(header: elf.header)
             note(elf.programHeaderResult)
             // A PT_LOAD whose bytes are not all in the file: the kernel maps it, so the file
-            // is truncated where it matters (p_filesz sits 32 or 16 bytes into the header).
+            // is truncated where it matters.
             if case .success(let phdrs) = elf.programHeaderResult, firstError == nil,
                let p = phdrs.first(where: { $0.type == .load && !view.contains($0.offset, $0.filesz) }) {
-                firstError = FormatError(offset: p.headerOffset &+ UInt64(elf.header.bits == 64 ? 32 : 16), field: "p_filesz of PT_LOAD",
+                firstError = FormatError(offset: elf.fileszOffset(of: p), field: "p_filesz of PT_LOAD",
                                          value: String(p.filesz),
                                          problem: "a PT_LOAD segment (\(p.filesz) bytes at \(hex(p.offset))) lies past the end of the file (\(view.count) bytes): the file is truncated")
             }
