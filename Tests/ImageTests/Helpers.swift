@@ -1,3 +1,4 @@
+import Foundation
 import FileTree
 import Image
 
@@ -66,4 +67,23 @@ func text(_ t: some FileTree, _ path: String) throws -> String {
 enum Outcome: Equatable {
     case at(Int)
     case error(String)
+}
+
+/// A directory on the host (an unpacked rootfs) listed as the tests list a `LayerTree`: `d /x`,
+/// `l /x -> target`, `o /x`, and `f /x ` followed by what `regular` says of the file at that
+/// host path (its size, or its text).
+func hostListing(_ root: String, regular: (String, [FileAttributeKey: Any]) throws -> String) throws -> [String] {
+    var out: [String] = []
+    let fm = FileManager.default
+    for rel in (fm.enumerator(atPath: root)?.allObjects as? [String] ?? []) {
+        let full = root + "/" + rel
+        let attrs = try fm.attributesOfItem(atPath: full)
+        switch attrs[.type] as? FileAttributeType {
+        case .typeSymbolicLink?: out.append("l /\(rel) -> \(try fm.destinationOfSymbolicLink(atPath: full))")
+        case .typeDirectory?: out.append("d /\(rel)")
+        case .typeRegular?: out.append("f /\(rel) \(try regular(full, attrs))")
+        default: out.append("o /\(rel)")
+        }
+    }
+    return out
 }

@@ -171,18 +171,7 @@ struct ImageReaderTests {
             let r = try run("/usr/bin/umoci", ["unpack", "--rootless", "--image", layout, dir.path])
             #expect(r.status == 0, "\(r.stderr)")
             let root = dir.appendingPathComponent("rootfs").path
-            var theirs: [String] = []
-            let fm = FileManager.default
-            for rel in (fm.enumerator(atPath: root)?.allObjects as? [String] ?? []) {
-                let full = root + "/" + rel
-                let attrs = try fm.attributesOfItem(atPath: full)
-                switch attrs[.type] as? FileAttributeType {
-                case .typeSymbolicLink?: theirs.append("l /\(rel) -> \(try fm.destinationOfSymbolicLink(atPath: full))")
-                case .typeDirectory?: theirs.append("d /\(rel)")
-                case .typeRegular?: theirs.append("f /\(rel) \((attrs[.size] as? NSNumber)?.uint64Value ?? 0)")
-                default: theirs.append("o /\(rel)")
-                }
-            }
+            let theirs = try hostListing(root) { _, attrs in "\((attrs[.size] as? NSNumber)?.uint64Value ?? 0)" }
             #expect(ours.sorted() == theirs.sorted(), "\(name): \(Set(ours).symmetricDifference(theirs).sorted().prefix(8))")
         }
     }

@@ -77,18 +77,7 @@ import Testing
 
         // umoci's side: the unpacked rootfs.
         let root = dir.appendingPathComponent("bundle/rootfs").path
-        var theirs: [String] = []
-        let fm = FileManager.default
-        for rel in (fm.enumerator(atPath: root)?.allObjects as? [String] ?? []) {
-            let full = root + "/" + rel
-            let attrs = try fm.attributesOfItem(atPath: full)
-            switch attrs[.type] as? FileAttributeType {
-            case .typeSymbolicLink?: theirs.append("l /\(rel) -> \(try fm.destinationOfSymbolicLink(atPath: full))")
-            case .typeDirectory?: theirs.append("d /\(rel)")
-            case .typeRegular?: theirs.append("f /\(rel) \(String(decoding: try Data(contentsOf: URL(fileURLWithPath: full)), as: UTF8.self))")
-            default: theirs.append("o /\(rel)")
-            }
-        }
+        let theirs = try hostListing(root) { full, _ in String(decoding: try Data(contentsOf: URL(fileURLWithPath: full)), as: UTF8.self) }
         #expect(ours.sorted() == theirs.sorted())
         #expect(ours.count == 18)
 
