@@ -4,9 +4,10 @@ import PackageDescription
 // Layers, each depending only downward:
 //   ELFKit (bytes, ELF, Mach-O, PE, scripts) → GoBinary (build info, pclntab)
 //   → FileTree (where files come from: the host, a root directory, a profile's paths)
+//   Dockerfile (on nothing: BuildKit's parser, a build's stages, what known base images hold)
 //   Archive (beside FileTree, on ELFKit only: byte streams, gzip/zstd, tar, sha256 — the bytes of
 //   container images, read without a daemon)
-//   → Targets (what an image holds, built from a target spec)
+//   → Targets (what an image holds, built from a target spec; profiles from Dockerfile's base-image table)
 //   → Image (container images in memory: manifests, platforms, layers as a FileTree, the image's start)
 //   → Loader (what ld.so does in a target: search, ld.so.cache, versions) → Rules (start verdict, findings)
 //   → Render (text, JSON, SARIF, GitHub) → Runner (configuration → run → document, exit policy)
@@ -36,10 +37,10 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(name: "CSHA256"),
         .target(name: "Archive", dependencies: ["ELFKit", "CZlib", "CZstd", "CSHA256"]),
-        .target(name: "Targets", dependencies: ["ELFKit", "FileTree"]),
+        .target(name: "Targets", dependencies: ["ELFKit", "FileTree", "Dockerfile"]),
         // Dockerfiles as BuildKit parses them (directives, continuations, heredocs, exec/shell
         // forms, ARG and variable expansion, stages) and what known base images hold, as data.
-        // Depends on nothing: the integrator maps its plan and facts to targets.
+        // Depends on nothing: Targets makes profiles of its base-image facts, Runner targets of its plans.
         .target(name: "Dockerfile"),
         // What execve and then ld.so would do with a file in a target (glibc and musl rules).
         .target(name: "Loader", dependencies: ["ELFKit", "FileTree", "Targets"]),
@@ -55,7 +56,7 @@ let package = Package(
         // libelf's headers and library, linked by the tests only (apt: libelf-dev).
         .systemLibrary(name: "CLibelf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
         .target(name: "CrossCheck", dependencies: ["ELFKit", "CElfShim"]),
-        .target(name: "Runner", dependencies: ["FileTree", "Targets", "Image", "Rules", "Render", "CrossCheck"]),
+        .target(name: "Runner", dependencies: ["FileTree", "Targets", "Image", "Rules", "Render", "CrossCheck", "Dockerfile"]),
         .target(
             name: "CLI",
             dependencies: ["Runner", "Rules", "Render", "Targets", .product(name: "ArgumentParser", package: "swift-argument-parser")]

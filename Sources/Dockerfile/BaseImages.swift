@@ -93,6 +93,23 @@ public struct BaseImageFacts: Equatable, Sendable {
         }
     }
 
+    /// One line: the title, the C library and what of interest the image has and lacks.
+    public var summary: String {
+        var has: [String] = []
+        var lacks: [String] = []
+        switch libc {
+        case .glibc: has.append("glibc" + (libcVersion.map { " " + $0 } ?? ""))
+        case .musl: has.append("musl" + (libcVersion.map { " " + $0 } ?? ""))
+        case .none: lacks.append("libc")
+        }
+        if let shell { has.append(shell) } else if let other = otherShells.first { has.append(other); lacks.append("/bin/sh") } else { lacks.append("a shell") }
+        (caBundle != nil ? { has.append("CA certificates") } : { lacks.append("CA certificates") })()
+        (zoneinfo ? { has.append("zoneinfo") } : { lacks.append("zoneinfo") })()
+        (users.isEmpty ? { lacks.append("/etc/passwd") } : { has.append("/etc/passwd") })()
+        (tmp ? { has.append("/tmp") } : { lacks.append("/tmp") })()
+        return title + ": " + has.joined(separator: ", ") + (lacks.isEmpty ? "" : "; no " + lacks.joined(separator: ", no "))
+    }
+
     /// A user entry by name or numeric id.
     public func user(_ nameOrID: String) -> Account? {
         if let id = Int(nameOrID) { return users.first { $0.id == id } }
@@ -176,11 +193,13 @@ public enum BaseImages {
 
     // MARK: scratch
 
+    public static let scratchSource = "BuildKit frontend/dockerfile/dockerfile2llb/image.go emptyImage (WorkingDir /, PATH only)"
+
     static let scratch = BaseImageFacts(
         reference: "scratch", title: "scratch (the empty image)", libc: .none, libcVersion: nil, layout: .none,
         extraLibraries: [], shell: nil, otherShells: [], config: .scratch, users: [], groups: [], caBundle: nil,
         zoneinfo: false, tmp: false, packageManager: nil,
-        sources: ["BuildKit frontend/dockerfile/dockerfile2llb/image.go emptyImage (WorkingDir /, PATH only)"], unverified: [])
+        sources: [scratchSource], unverified: [])
 
     // MARK: distroless
 
@@ -279,6 +298,12 @@ public enum BaseImages {
         var verified: Bool
     }
 
+    /// Libraries of the Priority: required packages a minbase root has (libcrypt1, libselinux1,
+    /// libzstd1, liblzma5, libbz2-1.0, libtinfo6, libacl1, libpcre2-8-0), beside libgcc and
+    /// libstdc++: read in the bookworm and bullseye debootstrap roots of the tests.
+    static let debianRequired = ["libcrypt.so.1", "libselinux.so.1", "libzstd.so.1", "liblzma.so.5", "libbz2.so.1.0", "libtinfo.so.6",
+                                 "libacl.so.1", "libpcre2-8.so.0"]
+
     static let debianReleases: [DebianRelease] = [
         DebianRelease(version: "9", codename: "stretch", glibc: "2.24", mergedUsr: false,
                       libraries: ["libgcc_s.so.1", "libstdc++.so.6", "libz.so.1"], zoneinfo: true, verified: false),
@@ -327,7 +352,7 @@ public enum BaseImages {
         unverified.append("merged-/usr in the Docker image")
         return BaseImageFacts(
             reference: reference, title: "Debian \(r.version) (\(r.codename))" + (slim ? ", slim" : "") + extraTitle,
-            libc: .glibc, libcVersion: r.glibc, layout: .multiarch(mergedUsr: r.mergedUsr), extraLibraries: r.libraries + extraLibraries,
+            libc: .glibc, libcVersion: r.glibc, layout: .multiarch(mergedUsr: r.mergedUsr), extraLibraries: r.libraries + debianRequired + extraLibraries,
             shell: "/bin/sh", otherShells: ["/bin/bash"],
             config: config ?? BaseImageConfig(env: [EnvironmentVariable(name: "PATH", value: BaseImageConfig.defaultPath)], cmd: ["bash"]),
             users: users, groups: debianGroups, caBundle: nil, zoneinfo: r.zoneinfo, tmp: true, packageManager: "apt",

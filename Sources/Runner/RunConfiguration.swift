@@ -49,7 +49,7 @@ public struct RunConfiguration: Sendable, Hashable {
         if let platform, Platform(parsing: platform) == nil {
             return "unknown platform \(platform); use linux/ARCH with ARCH one of amd64, 386, arm64, arm, riscv64, s390x, ppc64, ppc64le, mips, mipsle, mips64, mips64le, loong64"
         }
-        if case .profile(let name) = target, !TargetProfile.names.contains(name) {
+        if case .profile(let name) = target, !TargetProfile.isKnown(name) {
             return TargetResolver.Failure.unknownProfile(name).description
         }
         if let at {

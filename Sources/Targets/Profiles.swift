@@ -1,3 +1,4 @@
+import Dockerfile
 import ELFKit
 
 /// A built-in description of a base image, as data: the files and directories it holds for a
@@ -14,57 +15,119 @@ public struct TargetProfile: Hashable, Sendable {
     public var directories: Set<String>
     public var libc: Libc?
     public var librarySearchPath: [String]
-}
+    /// The image reference the profile describes (`debian:bookworm-slim`), nil for scratch.
+    public var reference: String?
+    /// Facts that were inferred or remembered rather than read in a source.
+    public var unverified: [String] = []
 
-/// The raw profile data, with `{triple}` (the Debian multiarch triple), `{ldso}` (the glibc
-/// loader path) and `{musl}` (the musl loader path) filled in per platform.
-struct ProfileData {
-    var name: String
-    var summary: String
-    var source: String
-    var files: [String]
-    var directories: [String]
-    var libc: Libc?
-    var librarySearchPath: [String]
+    public init(name: String, summary: String, source: String, files: Set<String>, directories: Set<String>,
+                libc: Libc?, librarySearchPath: [String]) {
+        self.name = name
+        self.summary = summary
+        self.source = source
+        self.files = files
+        self.directories = directories
+        self.libc = libc
+        self.librarySearchPath = librarySearchPath
+    }
 }
 
 extension TargetProfile {
-    /// Names accepted by `--target`, in the order `list` prints them (a test keeps this list
-    /// and the data below in step; it is spelled out so that start-up does not build every profile).
+    /// The short names `--target` has always accepted, in the order `list` prints them, and
+    /// the base image each stands for (a test keeps this list and the data in step). Any
+    /// reference the base-image table knows is accepted too (`debian:bullseye-slim`,
+    /// `gcr.io/distroless/base-debian11:nonroot`, `alpine:3.18`, `ubuntu:22.04`).
     public static let names = ["scratch", "distroless-static", "distroless-base", "distroless-cc", "alpine", "debian-slim", "busybox",
                                "debian:bullseye-slim"]
+    public static let aliases: [String: String] = [
+        "distroless-static": "gcr.io/distroless/static-debian12", "distroless-base": "gcr.io/distroless/base-debian12",
+        "distroless-cc": "gcr.io/distroless/cc-debian12", "alpine": "alpine:3.20", "debian-slim": "debian:bookworm-slim",
+        "busybox": "busybox:glibc",
+    ]
 
-    /// The profile for `name` on `platform`, or nil for an unknown name.
+    /// The profile for `name` (a short name or a known image reference) on `platform`, or nil
+    /// for a name the table does not know.
     public static func named(_ name: String, platform: Platform) -> TargetProfile? {
         if name == "scratch" {
-            // The empty image: no need to build the other profiles' tables.
-            return TargetProfile(name: "scratch", summary: scratchData.summary, source: scratchData.source, files: [],
-                                 directories: [], libc: nil, librarySearchPath: [])
+            // The empty image: no need to look anything up.
+            return TargetProfile(name: "scratch", summary: "the empty image: nothing but the files you COPY in",
+                                 source: BaseImages.scratchSource, files: [], directories: [], libc: nil, librarySearchPath: [])
         }
-        guard let d = profileData.first(where: { $0.name == name }) else { return nil }
-        let arch = PlatformPaths(platform)
-        // One pass over the bytes per path, and none for the paths without a placeholder
-        // (most of them): every profile is built at start-up for "the smallest base".
-        func fill(_ s: String) -> String {
-            let u = s.utf8
-            guard u.contains(UInt8(ascii: "{")) else { return s }
-            var out = ""
-            var at = u.startIndex
-            while let open = u[at...].firstIndex(of: UInt8(ascii: "{")), let close = u[open...].firstIndex(of: UInt8(ascii: "}")) {
-                out += Substring(u[at..<open])
-                switch Substring(u[u.index(after: open)..<close]) {
-                case "triple": out += arch.triple
-                case "ldso": out += arch.glibcLoader
-                case "musl": out += arch.muslLoader
-                case "muslarch": out += arch.muslArch
-                default: out += Substring(u[open...close])
-                }
-                at = u.index(after: close)
+        guard let facts = BaseImages.facts(for: aliases[name] ?? name) else { return nil }
+        return TargetProfile(base: facts, name: name, platform: platform)
+    }
+
+    /// Whether `name` is a target `--target` accepts.
+    public static func isKnown(_ name: String) -> Bool {
+        name == "scratch" || aliases[name] != nil || BaseImages.facts(for: name) != nil
+    }
+}
+
+/// glibc's own libraries, which every glibc image has beside libc.so.6.
+private let glibcLibraries = ["libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1", "libresolv.so.2",
+                              "libnss_files.so.2", "libnss_dns.so.2", "libutil.so.1", "libanl.so.1"]
+
+/// What Go reads at run time, per the golang/go sources: src/crypto/x509/root_linux.go (the CA
+/// bundle files), src/time/zoneinfo_unix.go (the zoneinfo directories), src/os/user/lookup_unix.go
+/// (the pure-Go /etc/passwd and /etc/group reader) and os.TempDir (src/os/file_unix.go: $TMPDIR,
+/// else /tmp). A profile holds the zoneinfo files the rules and tests ask for.
+public let zoneinfoDirectories = ["/usr/share/zoneinfo", "/usr/share/zoneinfo/Europe", "/usr/share/zoneinfo/America"]
+public let zoneinfoFiles = ["/usr/share/zoneinfo/UTC", "/usr/share/zoneinfo/Europe/Paris", "/usr/share/zoneinfo/America/New_York"]
+
+extension TargetProfile {
+    /// A base image's facts (Dockerfile module, BaseImages) as the files and directories a
+    /// target holds on `platform`: its loader and libraries where its layout puts them, its
+    /// shells, passwd and group, CA bundle, zoneinfo and /tmp.
+    public init(base f: BaseImageFacts, name: String, platform: Platform) {
+        let arch = platform.architecture
+        var files: [String] = []
+        var dirs: [String] = []
+        let libDirs = f.libraryDirectories(architecture: arch)
+        if let loader = f.loader(architecture: arch) {
+            files.append(loader)
+            // Multiarch keeps the real loader in the triple directory (/lib64's is a link to it).
+            if case .multiarch = f.layout, let first = libDirs.first, !loader.hasPrefix(first) {
+                files.append(first + "/" + (loader.split(separator: "/").last.map(String.init) ?? ""))
             }
-            return out + Substring(u[at...])
         }
-        return TargetProfile(name: d.name, summary: d.summary, source: d.source, files: Set(d.files.map(fill)),
-                             directories: Set(d.directories.map(fill)), libc: d.libc, librarySearchPath: d.librarySearchPath.map(fill))
+        switch f.libc {
+        case .glibc:
+            // Both /lib/<triple> and /usr/lib/<triple>: merged-/usr or not, both paths resolve.
+            let places = f.layout == .flatLib ? ["/lib"] : Array(libDirs.prefix(2))
+            for d in places { files += (glibcLibraries + f.extraLibraries).map { d + "/" + $0 } }
+        case .musl:
+            if let loader = f.loader(architecture: arch) {
+                files.append("/lib/libc.musl-" + (loader.dropFirst("/lib/ld-musl-".count).dropLast(".so.1".count)) + ".so.1")
+            }
+            files += f.extraLibraries.map { "/lib/" + $0 }
+            dirs += ["/usr/lib", "/lib"]
+        case .none:
+            break
+        }
+        if let sh = f.shell { files += [sh, "/usr/bin/env"] }
+        files += f.otherShells
+        if !f.users.isEmpty { files.append("/etc/passwd") }
+        if !f.groups.isEmpty { files.append("/etc/group") }
+        if let ca = f.caBundle {
+            files.append(ca)
+            dirs.append(String(ca[..<(ca.lastIndex(of: "/") ?? ca.endIndex)]))
+        }
+        if f.zoneinfo {
+            files += zoneinfoFiles
+            dirs += zoneinfoDirectories
+        }
+        if f.tmp { dirs.append("/tmp") }
+        for u in f.users { if let h = u.home, h.hasPrefix("/home/") { dirs.append(h) } }
+        var libc: Libc?
+        switch f.libc {
+        case .glibc: libc = Libc(.glibc, f.libcVersion)
+        case .musl: libc = Libc(.musl, f.libcVersion)
+        case .none: libc = nil
+        }
+        self.init(name: name, summary: f.summary, source: f.sources.joined(separator: "; "), files: Set(files),
+                  directories: Set(dirs), libc: libc, librarySearchPath: libDirs)
+        reference = f.reference
+        unverified = f.unverified
     }
 }
 
@@ -112,85 +175,3 @@ struct PlatformPaths {
     }
 }
 
-/// What Go reads at run time, per the golang/go sources: src/crypto/x509/root_linux.go (the CA
-/// bundle files), src/time/zoneinfo_unix.go (the zoneinfo directories), src/os/user/lookup_unix.go
-/// (the pure-Go /etc/passwd and /etc/group reader) and os.TempDir (src/os/file_unix.go: $TMPDIR,
-/// else /tmp).
-private let caBundle = ["/etc/ssl/certs/ca-certificates.crt"]
-private let zoneinfo = ["/usr/share/zoneinfo", "/usr/share/zoneinfo/Europe", "/usr/share/zoneinfo/America"]
-private let zoneFiles = ["/usr/share/zoneinfo/UTC", "/usr/share/zoneinfo/Europe/Paris", "/usr/share/zoneinfo/America/New_York"]
-private let users = ["/etc/passwd", "/etc/group"]
-private let glibcLibs = ["libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1", "libresolv.so.2",
-                         "libnss_files.so.2", "libnss_dns.so.2", "libutil.so.1", "libanl.so.1"]
-private func inLib(_ libs: [String]) -> [String] { libs.map { "/lib/{triple}/" + $0 } + libs.map { "/usr/lib/{triple}/" + $0 } }
-private let debianSearchPath = ["/lib/{triple}", "/usr/lib/{triple}", "/lib", "/usr/lib"]
-
-/// What a Debian -slim image holds of interest here (the Priority: required packages), the same
-/// for bookworm and bullseye; their glibc versions differ.
-private let debianSlimFiles = zoneFiles + users + ["{ldso}", "/lib64/ld-linux-x86-64.so.2", "/bin/sh", "/bin/dash", "/usr/bin/env", "/etc/os-release"]
-    + inLib(glibcLibs + ["libgcc_s.so.1", "libstdc++.so.6", "libz.so.1", "libcrypt.so.1", "libselinux.so.1",
-                         "libzstd.so.1", "liblzma.so.5", "libbz2.so.1.0", "libtinfo.so.6", "libacl.so.1"])
-private let debianSlimDirectories = zoneinfo + ["/tmp", "/etc/ssl/certs"]
-
-let scratchData = ProfileData(
-    name: "scratch",
-    summary: "the empty image: nothing but the files you COPY in",
-    source: "Docker's reserved empty image (docs.docker.com: 'FROM scratch')",
-    files: [], directories: [], libc: nil, librarySearchPath: [])
-
-let profileData: [ProfileData] = [
-    scratchData,
-    ProfileData(
-        name: "distroless-static",
-        summary: "gcr.io/distroless/static-debian12: CA certificates, tzdata, /etc/passwd and /etc/group, /tmp; no libc, no shell",
-        source: "GoogleContainerTools/distroless base/README.md (static: ca-certificates, passwd entries for root/nonroot/nobody, /tmp, tzdata)",
-        files: caBundle + zoneFiles + users + ["/etc/nsswitch.conf", "/etc/os-release"],
-        directories: zoneinfo + ["/tmp", "/etc/ssl/certs", "/home/nonroot"],
-        libc: nil, librarySearchPath: []),
-    ProfileData(
-        name: "distroless-base",
-        summary: "gcr.io/distroless/base-debian12: distroless-static plus glibc 2.36, libssl and openssl",
-        source: "GoogleContainerTools/distroless base/README.md; glibc of Debian 12 (2.36)",
-        files: caBundle + zoneFiles + users + ["/etc/nsswitch.conf", "/etc/os-release", "{ldso}"]
-            + inLib(glibcLibs + ["libssl.so.3", "libcrypto.so.3"]),
-        directories: zoneinfo + ["/tmp", "/etc/ssl/certs", "/home/nonroot"],
-        libc: Libc(.glibc, "2.36"), librarySearchPath: debianSearchPath),
-    ProfileData(
-        name: "distroless-cc",
-        summary: "gcr.io/distroless/cc-debian12: distroless-base plus libgcc_s, libstdc++ and libgomp",
-        source: "GoogleContainerTools/distroless cc/README.md; glibc of Debian 12 (2.36)",
-        files: caBundle + zoneFiles + users + ["/etc/nsswitch.conf", "/etc/os-release", "{ldso}"]
-            + inLib(glibcLibs + ["libssl.so.3", "libcrypto.so.3", "libgcc_s.so.1", "libstdc++.so.6", "libgomp.so.1"]),
-        directories: zoneinfo + ["/tmp", "/etc/ssl/certs", "/home/nonroot"],
-        libc: Libc(.glibc, "2.36"), librarySearchPath: debianSearchPath),
-    ProfileData(
-        name: "alpine",
-        summary: "alpine:3.20: musl 1.2.5 and busybox; CA bundle, /etc/passwd, /tmp; no zoneinfo (tzdata is not installed)",
-        source: "Alpine Linux 3.20 minirootfs (alpine-baselayout, busybox, musl, ca-certificates-bundle, zlib, libssl3)",
-        files: caBundle + users + ["{musl}", "/lib/libc.musl-{muslarch}.so.1", "/lib/libz.so.1", "/lib/libcrypto.so.3", "/lib/libssl.so.3",
-                                    "/bin/sh", "/bin/busybox", "/usr/bin/env", "/etc/os-release"],
-        directories: ["/tmp", "/etc/ssl/certs", "/usr/lib", "/lib"],
-        libc: Libc(.musl, "1.2.5"), librarySearchPath: ["/lib", "/usr/local/lib", "/usr/lib"]),
-    ProfileData(
-        name: "debian-slim",
-        summary: "debian:bookworm-slim: glibc 2.36, dash, tzdata, /etc/passwd, /tmp; no CA certificates",
-        source: "Debian 12 bookworm-slim (Priority: required packages; ca-certificates is not among them)",
-        files: debianSlimFiles,
-        directories: debianSlimDirectories,
-        libc: Libc(.glibc, "2.36"), librarySearchPath: debianSearchPath),
-    ProfileData(
-        name: "debian:bullseye-slim",
-        summary: "debian:bullseye-slim: glibc 2.31 (Debian 11), dash, tzdata, /etc/passwd, /tmp; no CA certificates",
-        source: "Debian 11 bullseye-slim (libc6 2.31-13+deb11u*, Priority: required packages; the same file set as bookworm-slim here); a bullseye debootstrap root in the tests",
-        files: debianSlimFiles,
-        directories: debianSlimDirectories,
-        libc: Libc(.glibc, "2.31"), librarySearchPath: debianSearchPath),
-    ProfileData(
-        name: "busybox",
-        summary: "busybox:glibc: busybox with glibc 2.36 libraries, /etc/passwd, /tmp; no CA bundle, no zoneinfo",
-        source: "docker-library/busybox glibc variant (busybox built against Debian's glibc)",
-        files: users + ["/bin/sh", "/bin/busybox", "{ldso}", "/lib/libc.so.6", "/lib/libm.so.6",
-                        "/lib/libpthread.so.0", "/lib/libresolv.so.2", "/lib/libnss_files.so.2", "/lib/libnss_dns.so.2"],
-        directories: ["/tmp", "/lib"],
-        libc: Libc(.glibc, "2.36"), librarySearchPath: ["/lib", "/usr/lib"]),
-]

@@ -80,7 +80,7 @@ public enum TargetResolver {
 
         public var description: String {
             switch self {
-            case .unknownProfile(let n): return "unknown target \(n); choose one of \(TargetProfile.names.joined(separator: ", "))"
+            case .unknownProfile(let n): return "unknown target \(n); choose one of \(TargetProfile.names.joined(separator: ", ")), or a known base image such as debian:bookworm-slim, gcr.io/distroless/base-debian11, alpine:3.18, ubuntu:22.04"
             case .notADirectory(let d, let why): return "--root \(d): \(why)"
             case .image(let ref, let why): return "--image \(ref): \(why)"
             }

@@ -10,6 +10,36 @@ import Testing
         #expect(TargetProfile.named("nowhere", platform: Platform(architecture: "amd64")) == nil)
     }
 
+    @Test func versionedNamesAndTheOldAliases() throws {
+        let amd = Platform(architecture: "amd64")
+        // Each versioned reference carries its own glibc; the short names stand for one of them.
+        let versions: [(String, Libc?)] = [
+            ("debian:bullseye-slim", Libc(.glibc, "2.31")), ("debian:bookworm-slim", Libc(.glibc, "2.36")),
+            ("debian:trixie-slim", Libc(.glibc, "2.41")), ("gcr.io/distroless/base-debian11", Libc(.glibc, "2.31")),
+            ("gcr.io/distroless/cc-debian12:nonroot", Libc(.glibc, "2.36")), ("ubuntu:22.04", Libc(.glibc, "2.35")),
+            ("alpine:3.18", Libc(.musl, "1.2.4")), ("gcr.io/distroless/static-debian12", nil), ("cgr.dev/chainguard/static", nil),
+        ]
+        for (name, libc) in versions {
+            let p = try #require(TargetProfile.named(name, platform: amd), "\(name)")
+            #expect(p.libc == libc, "\(name)")
+            #expect(p.reference != nil && !p.source.isEmpty, "\(name) names its image and sources")
+            #expect(TargetProfile.isKnown(name))
+        }
+        for (alias, reference) in TargetProfile.aliases {
+            let a = try #require(TargetProfile.named(alias, platform: amd))
+            let r = try #require(TargetProfile.named(reference, platform: amd))
+            #expect(a.files == r.files && a.libc == r.libc, "\(alias) is \(reference)")
+            #expect(a.name == alias)
+        }
+        #expect(!TargetProfile.isKnown("example.com/private/base:1"), "an image the table does not know is not guessed")
+        // A bullseye-slim profile has what a bullseye minbase root has for a C program.
+        let bullseye = try #require(TargetRoot.profile("debian:bullseye-slim", platform: amd))
+        #expect(bullseye.fileExists("/lib/x86_64-linux-gnu/libzstd.so.1"))
+        #expect(!bullseye.fileExists("/etc/ssl/certs/ca-certificates.crt"))
+        let nonroot = try #require(TargetRoot.profile("gcr.io/distroless/static-debian12:nonroot", platform: amd))
+        #expect(nonroot.directoryExists("/home/nonroot") && nonroot.fileExists("/etc/passwd"))
+    }
+
     @Test func scratchHoldsNothing() throws {
         let s = try #require(TargetRoot.profile("scratch", platform: Platform(architecture: "amd64")))
         #expect(!s.fileExists("/lib64/ld-linux-x86-64.so.2"))
