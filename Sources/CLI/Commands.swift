@@ -84,6 +84,15 @@ struct Check: ParsableCommand {
     @Option(help: "The target is this container image: docker-archive:FILE[:NAME:TAG], oci-archive:FILE[:REF], oci:DIR[:REF], docker-daemon:NAME:TAG, podman:NAME, or a bare path. With no PATH, its ENTRYPOINT/CMD is checked; an absolute PATH is a file of the image.")
     var image: String?
 
+    @Option(help: "The target is the final stage of this Dockerfile (- for standard input), its base image's known contents and what its COPY, ADD and RUN lines add. PATH is placed where the COPY that takes it puts it.")
+    var dockerfile: String?
+
+    @Option(name: .customLong("build-arg"), help: "A Dockerfile build argument, K=V (or K, from the environment), as docker build takes it.")
+    var buildArg: [String] = []
+
+    @Option(help: "The Dockerfile stage to check instead of the last (docker build --target).")
+    var stage: String?
+
     @Option(help: "Where a PATH outside the target will live in it (absolute), e.g. --at /app/main.")
     var at: String?
 
@@ -112,7 +121,9 @@ struct Check: ParsableCommand {
     var configuration: RunConfiguration {
         var c = RunConfiguration()
         c.verbose = verbose
-        c.target = FastParse.target(profile: target, root: root, image: image)
+        c.target = dockerfile.map(TargetSpec.dockerfile) ?? FastParse.target(profile: target, root: root, image: image)
+        c.buildArgs = FastParse.buildArgs(buildArg)
+        c.stage = stage
         c.at = at
         c.platform = platform
         c.format = format
@@ -124,7 +135,7 @@ struct Check: ParsableCommand {
     }
 
     func validate() throws {
-        if [target, root, image].compactMap({ $0 }).count > 1 { throw ValidationError(FastParse.bothTargets) }
+        if [target, root, image, dockerfile].compactMap({ $0 }).count > 1 { throw ValidationError(FastParse.bothTargets) }
         if let problem = configuration.problem { throw ValidationError(problem) }
     }
 

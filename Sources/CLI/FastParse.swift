@@ -1,6 +1,14 @@
 import Runner
 import Targets
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The common invocation (`staticcheck-elf [check] [--opt value]... PATH...`) parsed by hand:
 /// swift-argument-parser costs about a millisecond per process, more than reading a binary.
 /// Anything else — help, version, other commands, an unknown or malformed option, invalid
@@ -10,7 +18,21 @@ public enum FastParse {
     /// Parses exactly `[check] (--target|--root|--image|--at|--platform|--format|--fail-on|--disable|--enable)
     /// VALUE (or --opt=VALUE) ... PATH...`; nil for anything else (help, other commands,
     /// unknown options, a missing value, `--`), which swift-argument-parser then handles.
-    static let bothTargets = "give one of --target, --root and --image"
+    static let bothTargets = "give one of --target, --root, --image and --dockerfile"
+
+    /// `--build-arg K=V` values; a bare `K` takes the environment's value, and is left out when
+    /// the environment has none (docker build's rule).
+    static func buildArgs(_ values: [String]) -> [String: String] {
+        var out: [String: String] = [:]
+        for v in values {
+            if let eq = v.firstIndex(of: "=") {
+                out[String(v[..<eq])] = String(v[v.index(after: eq)...])
+            } else if let e = getenv(v) {
+                out[v] = String(cString: e)
+            }
+        }
+        return out
+    }
 
     /// The subcommands and `help`, spelled out (asking swift-argument-parser for its command
     /// names costs a tenth of a millisecond at start-up); a test keeps the list in step.

@@ -418,9 +418,10 @@ public struct DynamicLoader {
 
     // MARK: - Versions
 
-    /// The glibc version a target of paths only claims (a built-in profile's data).
+    /// The glibc version a target claims for libraries whose bytes it does not hold (a built-in
+    /// profile's data, a Dockerfile stage's base).
     var profileGlibcVersion: String? {
-        guard target.tree is PathTree, let libc = target.libc, libc.kind == .glibc else { return nil }
+        guard let libc = target.libc, libc.kind == .glibc else { return nil }
         return libc.version
     }
 

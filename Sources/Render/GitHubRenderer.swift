@@ -13,7 +13,17 @@ public enum GitHubRenderer {
                 case .warning: cmd = "warning"
                 case .info: cmd = "notice"
                 }
-                out += "::\(cmd) file=\(property(visible(r.path))),title=\(property("\(f.rule) \(f.name)"))::\(data(visible(f.message) + "\nfix: " + visible(f.fix)))\n"
+                var text = visible(f.message) + "\nfix: " + visible(f.fix)
+                // A Dockerfile finding annotates the line to change; the message names the binary.
+                var place = "file=\(property(visible(r.path)))"
+                if let l = f.location {
+                    place = "file=\(property(visible(l.file))),line=\(l.line),endLine=\(l.endLine)"
+                    text = visible(r.path) + ": " + text
+                    if let edit = l.edit, let t = l.text {
+                        text += "\n" + (edit == .replace ? "line \(l.line) becomes: " : "after line \(l.endLine), add: ") + visible(t)
+                    }
+                }
+                out += "::\(cmd) \(place),title=\(property("\(f.rule) \(f.name)"))::\(data(text))\n"
             }
             if let e = r.error {
                 out += "::error file=\(property(visible(r.path))),title=\(property("cannot read"))::\(data(visible(e)))\n"

@@ -38,6 +38,16 @@ public enum JSONRenderer {
                 w.field("entrypoint", strings: image.argv)
                 w.field("user", image.user)
                 w.field("workingDir", image.workingDir)
+            } else if let d = doc.dockerfile {
+                w.field("dockerfile", d.file)
+                w.field("stage", d.stage)
+                w.field("base", d.base)
+                w.field("baseKnown", d.baseKnown)
+                w.field("baseLine", d.baseLine)
+                w.field("entrypoint", strings: d.argv)
+                w.field("user", d.user)
+                w.field("workingDir", d.workingDir)
+                w.field("assumptions", strings: d.notes)
             } else if let root = doc.targetRoot {
                 w.field("root", root)
             }
@@ -168,7 +178,7 @@ public enum JSONRenderer {
 
     static func start(_ v: StartVerdict, into w: inout JSONWriter) {
         w.beginObject()
-        w.field("ok", v.ok)
+        if v.known { w.field("ok", v.ok) } else { w.key("ok"); w.null() }
         w.field("stage", v.stage?.rawValue)
         w.field("errno", v.errno)
         w.field("message", v.message)
@@ -185,6 +195,16 @@ public enum JSONRenderer {
         w.field("fix", f.fix)
         w.field("why", f.why)
         w.field("command", f.command)
+        if let l = f.location {
+            w.key("location")
+            w.beginObject()
+            w.field("file", l.file)
+            w.field("line", l.line)
+            w.field("endLine", l.endLine)
+            w.field("edit", l.edit?.rawValue)
+            w.field("text", l.text)
+            w.endObject()
+        }
         w.endObject()
     }
 

@@ -14,6 +14,8 @@ public struct RunDocument: Sendable {
     public var reports: [FileReport]
     /// The image, when the target is one (`--image`).
     public var image: ImageSummary?
+    /// The Dockerfile stage, when the target is one (`--dockerfile`).
+    public var dockerfile: DockerfileSummary?
     /// What directory walks left out and why (`-v` prints them to standard error).
     public var walkNotes: [String] = []
 
@@ -28,6 +30,38 @@ public struct RunDocument: Sendable {
 
 public let toolName = "staticcheck-elf"
 public let toolURI = "https://github.com/staticcheck-elf/staticcheck-elf"
+
+/// What a document says of a Dockerfile target: which stage, on which base, how it starts,
+/// and what the Dockerfile alone cannot tell (assumed).
+public struct DockerfileSummary: Sendable, Hashable {
+    public var file: String
+    /// The stage's name (`build`), or `stage-N`.
+    public var stage: String
+    /// The image the stage's files start from (`gcr.io/distroless/static-debian12`, `scratch`).
+    public var base: String
+    /// False when the base-image table does not know it: no verdict is given.
+    public var baseKnown: Bool
+    /// The FROM line of that base.
+    public var baseLine: Int
+    public var argv: [String]
+    public var user: String
+    public var workingDir: String
+    /// What is known and what is assumed about the files the stage gets from elsewhere.
+    public var notes: [String]
+
+    public init(file: String, stage: String, base: String, baseKnown: Bool, baseLine: Int, argv: [String], user: String,
+                workingDir: String, notes: [String]) {
+        self.file = file
+        self.stage = stage
+        self.base = base
+        self.baseKnown = baseKnown
+        self.baseLine = baseLine
+        self.argv = argv
+        self.user = user
+        self.workingDir = workingDir
+        self.notes = notes
+    }
+}
 
 /// What a document says of an image target: which image, and how it starts.
 public struct ImageSummary: Sendable, Hashable {

@@ -54,8 +54,25 @@ public enum SARIFRenderer {
                 w.field("ruleId", f.rule)
                 if let i = rules.firstIndex(where: { $0.id == f.rule }) { w.field("ruleIndex", i) }
                 w.field("level", level(f.severity))
-                message(&w, "message", visible(f.message) + "\nFix: " + visible(f.fix))
-                location(r.path, into: &w)
+                var text = visible(f.message) + "\nFix: " + visible(f.fix)
+                if let l = f.location, let edit = l.edit, let t = l.text {
+                    text += "\n\(visible(l.file)): " + (edit == .replace ? "line \(l.line) becomes: " : "after line \(l.endLine), add: ") + visible(t)
+                }
+                message(&w, "message", text)
+                if let l = f.location {
+                    // The Dockerfile line first, the binary as a related location.
+                    location(l.file, region: (l.line, l.endLine), into: &w)
+                    w.key("relatedLocations")
+                    w.beginArray()
+                    w.beginObject()
+                    w.field("id", 1)
+                    physical(r.path, region: nil, into: &w)
+                    message(&w, "message", "the file checked")
+                    w.endObject()
+                    w.endArray()
+                } else {
+                    location(r.path, into: &w)
+                }
                 w.key("properties")
                 w.beginObject()
                 w.field("why", f.why)
@@ -87,19 +104,30 @@ public enum SARIFRenderer {
         w.endObject()
     }
 
-    static func location(_ path: String, into w: inout JSONWriter) {
+    static func location(_ path: String, region: (Int, Int)? = nil, into w: inout JSONWriter) {
         w.key("locations")
         w.beginArray()
         w.beginObject()
+        physical(path, region: region, into: &w)
+        w.endObject()
+        w.endArray()
+    }
+
+    static func physical(_ path: String, region: (Int, Int)?, into w: inout JSONWriter) {
         w.key("physicalLocation")
         w.beginObject()
         w.key("artifactLocation")
         w.beginObject()
         w.field("uri", uri(path))
         w.endObject()
+        if let (start, end) = region {
+            w.key("region")
+            w.beginObject()
+            w.field("startLine", start)
+            w.field("endLine", end)
+            w.endObject()
+        }
         w.endObject()
-        w.endObject()
-        w.endArray()
     }
 
     static func rule(_ i: RuleInfo, into w: inout JSONWriter) {

@@ -24,12 +24,12 @@ public struct TextRenderer {
     }
 
     public func render(_ doc: RunDocument) -> String {
-        var out = doc.image.map(imageHeader) ?? ""
-        var notStarting = 0, errors = 0, malformed = 0
+        var out = doc.image.map(imageHeader) ?? doc.dockerfile.map(dockerfileHeader) ?? ""
+        var notStarting = 0, errors = 0, malformed = 0, unknown = 0
         var counts: [Severity: Int] = [:]
         for r in doc.reports {
             out += report(r, doc)
-            if r.start?.ok == false { notStarting += 1 }
+            if let v = r.start, !v.ok { if v.known { notStarting += 1 } else { unknown += 1 } }
             // Read and reported despite damage (facts given), or not read at all.
             if r.error != nil { if r.facts != nil { malformed += 1 } else { errors += 1 } }
             for f in r.findings { counts[f.severity, default: 0] += 1 }
@@ -39,9 +39,10 @@ public struct TextRenderer {
         if notStarting > 0 { summary += ": \(notStarting) will not start" }
         let parts = Severity.allCases.reversed().compactMap { s in counts[s].map { "\($0) \(s.rawValue)\($0 == 1 ? "" : "s")" } }
         if !parts.isEmpty { summary += (notStarting > 0 ? ", " : ": ") + parts.joined(separator: ", ") }
+        if unknown > 0 { summary += "; \(unknown) cannot be judged" }
         if malformed > 0 { summary += "; \(malformed) malformed" }
         if errors > 0 { summary += "; \(errors) could not be read" }
-        if notStarting == 0 && parts.isEmpty && errors == 0 && malformed == 0 { summary += ": no findings" }
+        if notStarting == 0 && parts.isEmpty && errors == 0 && malformed == 0 && unknown == 0 { summary += ": no findings" }
         out += summary + "\n"
         return out
     }
@@ -50,14 +51,17 @@ public struct TextRenderer {
         var out = ""
         let where_ = "\(visible(doc.targetName)) (\(doc.platform))"
         if let v = r.start {
-            if v.ok {
+            if !v.known {
+                out += "\(paint(visible(r.path), .bold)): \(paint("cannot be judged", .yellow)) on \(where_)\n"
+                out += "  because \(visible(v.reason))\n"
+            } else if v.ok {
                 out += "\(paint(visible(r.path), .bold)): \(paint("starts", .green)) on \(where_): \(visible(v.reason))\n"
-                for p in r.provenance { out += "  \(paint("layers:", .dim)) \(visible(p))\n" }
+                for p in r.provenance { out += "  \(paint(doc.dockerfile == nil ? "layers:" : "from:", .dim)) \(visible(p))\n" }
             } else {
                 out += "\(paint(visible(r.path), .bold)): \(paint("will not start", .red)) on \(where_)\n"
                 if let m = v.message { out += "  docker run: \(paint(visible(m), .bold))\n" }
                 out += "  because \(visible(v.reason))\n"
-                for p in r.provenance { out += "  \(paint("layers:", .dim)) \(visible(p))\n" }
+                for p in r.provenance { out += "  \(paint(doc.dockerfile == nil ? "layers:" : "from:", .dim)) \(visible(p))\n" }
                 if let alts = r.startsOn {
                     out += alts.isEmpty ? "  starts on none of the built-in targets\n"
                                         : "  starts on \(alts.joined(separator: ", ")) (smallest: \(alts[0]))\n"
@@ -68,10 +72,26 @@ public struct TextRenderer {
         }
         if let e = r.error { out += "  \(paint("error:", .red)) \(visible(e))\n" }
         for f in r.findings {
-            out += "\n  \(paint(f.severity.rawValue, severityStyle(f.severity))) \(paint(f.rule, .bold)) \(f.name): \(visible(f.message))\n"
+            let at = f.location.map { "\(visible($0.file)):\($0.line): " } ?? ""
+            out += "\n  \(at)\(paint(f.severity.rawValue, severityStyle(f.severity))) \(paint(f.rule, .bold)) \(f.name): \(visible(f.message))\n"
             out += "    \(paint("why:", .dim)) \(visible(f.why))\n"
             out += "    \(paint("fix:", .green)) \(visible(f.fix))\n"
+            if let l = f.location, let text = l.text, let edit = l.edit {
+                let how = edit == .replace ? (l.endLine == l.line ? "line \(l.line) becomes" : "lines \(l.line)-\(l.endLine) become")
+                                           : "after line \(l.endLine), add"
+                out += "    \(paint("\(visible(l.file)):", .green)) \(how): \(visible(text))\n"
+            }
         }
+        return out + "\n"
+    }
+
+    /// The Dockerfile stage a run checked: which one, on which base, how it starts.
+    func dockerfileHeader(_ d: DockerfileSummary) -> String {
+        var out = "\(paint("dockerfile", .bold)) \(visible(d.file)), stage \(visible(d.stage)), "
+        out += "FROM \(visible(d.base)) (line \(d.baseLine))\(d.baseKnown ? "" : ": a base image this tool does not know")\n"
+        let argv = visible("[" + d.argv.map { "\"\($0)\"" }.joined(separator: ", ") + "]")
+        out += "  runs \(argv) as user \(d.user.isEmpty ? "root (no USER)" : visible(d.user)) in \(d.workingDir.isEmpty ? "/" : visible(d.workingDir))\n"
+        for n in d.notes { out += "  \(paint("assumed:", .dim)) \(visible(n))\n" }
         return out + "\n"
     }
 

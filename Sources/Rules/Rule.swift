@@ -50,6 +50,32 @@ public struct RuleInfo: Sendable, Hashable {
     public var examples: [RuleExample]
 }
 
+/// Where in a Dockerfile a finding is fixed: the line to change (or after which to add one)
+/// and the line to write there.
+public struct SourceLocation: Sendable, Hashable {
+    public enum Edit: String, Sendable, Hashable {
+        /// `text` replaces lines `line`…`endLine`.
+        case replace
+        /// `text` is a new line after `endLine`.
+        case insertAfter
+    }
+    /// The Dockerfile as given (`Dockerfile`, `deploy/Dockerfile`).
+    public var file: String
+    public var line: Int
+    public var endLine: Int
+    public var edit: Edit?
+    /// The line to write (an edited `RUN go build`, `FROM gcr.io/distroless/base-debian12`, a `COPY`).
+    public var text: String?
+
+    public init(file: String, line: Int, endLine: Int? = nil, edit: Edit? = nil, text: String? = nil) {
+        self.file = file
+        self.line = line
+        self.endLine = endLine ?? line
+        self.edit = edit
+        self.text = text
+    }
+}
+
 /// One finding on one file.
 public struct Finding: Sendable, Hashable {
     public var rule: String
@@ -63,6 +89,8 @@ public struct Finding: Sendable, Hashable {
     public var fix: String
     /// The fix as one shell command to run instead (a `go build` line), when there is one.
     public var command: String?
+    /// The Dockerfile line that fixes it, when the target is a Dockerfile.
+    public var location: SourceLocation?
 
     public init(_ info: RuleInfo, message: String, why: String, fix: String, command: String? = nil) {
         rule = info.id

@@ -55,6 +55,9 @@ public struct StartVerdict: Sendable, Hashable {
     }
 
     public var ok: Bool
+    /// False when the target is not known well enough to say (an unknown base image in a
+    /// Dockerfile): `ok` is then false and means nothing, and JSON writes `ok: null`.
+    public var known = true
     public var stage: Stage?
     /// `ENOENT`, `ENOEXEC`, `EACCES`, `EIO`, or nil.
     public var errno: String?
@@ -71,6 +74,13 @@ public struct StartVerdict: Sendable, Hashable {
         self.message = message
         self.reason = reason
         self.cause = cause
+    }
+
+    /// The verdict that cannot be given: `reason` says why and how to find out for real.
+    public static func unknown(_ reason: String) -> StartVerdict {
+        var v = StartVerdict(ok: false, stage: nil, errno: nil, message: nil, reason: reason, cause: nil)
+        v.known = false
+        return v
     }
 
     public static func starts(_ reason: String) -> StartVerdict {

@@ -38,14 +38,21 @@ public struct RunConfiguration: Sendable, Hashable {
     public var verbose = false
     /// Threads that check files (nil: one per core). The output is the same for any number.
     public var workers: Int?
+    /// `--build-arg K=V` for a Dockerfile target (a bare `K` takes the environment's value, as docker build does).
+    public var buildArgs: [String: String] = [:]
+    /// `--stage NAME`: the Dockerfile stage built (docker build's `--target`); nil: the last.
+    public var stage: String?
 
     public init() {}
 
     /// What is wrong with this configuration (a usage error, exit 64), or nil.
     public var problem: String? {
         var isImage = false
+        var isDockerfile = false
         if case .image = target { isImage = true }
+        if case .dockerfile = target { isImage = true; isDockerfile = true }
         if paths.isEmpty && !isImage { return "give at least one file or directory to check, e.g. `staticcheck-elf ./main`" }
+        if !isDockerfile && (stage != nil || !buildArgs.isEmpty) { return "--stage and --build-arg go with --dockerfile" }
         if let platform, Platform(parsing: platform) == nil {
             return "unknown platform \(platform); use linux/ARCH with ARCH one of amd64, 386, arm64, arm, riscv64, s390x, ppc64, ppc64le, mips, mipsle, mips64, mips64le, loong64"
         }

@@ -28,6 +28,7 @@ public enum Runner {
     /// Checks every path of `config` against its target; the document in input order.
     public static func check(_ config: RunConfiguration) throws(TargetResolver.Failure) -> RunDocument {
         if case .image(let reference) = config.target { return try ImageRun.check(config, reference: reference) }
+        if case .dockerfile(let file) = config.target { return try DockerfileRun.check(config, file: file) }
         let target = try TargetResolver.resolve(config.target, platform: config.requestedPlatform)
         let platform = target.platform
         var analyzer = Analyzer(target: target, platform: platform, enabledRules: config.enabledRules,

@@ -68,6 +68,8 @@ public enum TargetSpec: Sendable, Hashable {
     case root(String)
     /// A container image (`--image REF`): read by the Image module, which the runner calls.
     case image(String)
+    /// A Dockerfile's built stage (`--dockerfile FILE`, `-` for standard input): the runner builds it.
+    case dockerfile(String)
 }
 
 /// The one place a target spec becomes a target.
@@ -77,12 +79,15 @@ public enum TargetResolver {
         case notADirectory(String, String)
         /// An image that cannot be opened: the reference and why.
         case image(String, String)
+        /// A Dockerfile that cannot be read or parsed: the file and why (with line and column).
+        case dockerfile(String, String)
 
         public var description: String {
             switch self {
             case .unknownProfile(let n): return "unknown target \(n); choose one of \(TargetProfile.names.joined(separator: ", ")), or a known base image such as debian:bookworm-slim, gcr.io/distroless/base-debian11, alpine:3.18, ubuntu:22.04"
             case .notADirectory(let d, let why): return "--root \(d): \(why)"
             case .image(let ref, let why): return "--image \(ref): \(why)"
+            case .dockerfile(let file, let why): return file.isEmpty ? why : "--dockerfile \(file): \(why)"
             }
         }
     }
@@ -100,6 +105,8 @@ public enum TargetResolver {
         case .image(let ref):
             // Images are opened by the runner (Image module), which sits above this one.
             throw .image(ref, "an image target is resolved by the runner")
+        case .dockerfile(let file):
+            throw .dockerfile(file, "a Dockerfile target is resolved by the runner")
         }
     }
 
