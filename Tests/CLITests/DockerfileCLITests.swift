@@ -1,0 +1,221 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `--dockerfile` through the executable: the seed tutorials' Dockerfiles give the verdicts the
+/// tutorials describe, pointing at the lines to change; unknown bases are not guessed; the
+/// Dockerfile's own options (build args, stage, stdin) work as docker build's; text, JSON,
+/// SARIF (schema-valid) and GitHub annotations carry the line.
+@Suite struct DockerfileCLITests {
+    static let seeds = TestPaths.repo.appendingPathComponent("Tests/DockerfileTests/Fixtures/seeds")
+
+    /// The 1-based number of the first line of `file` that starts with `prefix`.
+    func line(_ file: URL, _ prefix: String) throws -> Int {
+        let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        return try #require(lines.firstIndex { $0.hasPrefix(prefix) }).advanced(by: 1)
+    }
+
+    func findings(_ doc: [String: Any]) -> [[String: Any]] {
+        ((doc["files"] as? [[String: Any]])?.first?["findings"] as? [[String: Any]]) ?? []
+    }
+
+    func start(_ doc: [String: Any], _ i: Int = 0) -> [String: Any] {
+        ((doc["files"] as? [[String: Any]])?[i]["start"] as? [String: Any]) ?? [:]
+    }
+
+    /// Each seed tutorial with the binary it builds: a static build starts where the tutorial
+    /// says; the cgo build (what `go build` gives on a glibc machine) fails where users hit it.
+    @Test func seedTutorialsGiveTheirVerdicts() throws {
+        struct Seed { var file: String; var name: String; var binary: String; var starts: Bool; var rules: Set<String> }
+        let cases = [
+            Seed(file: "000-scratch", name: "hello", binary: "go/hello-cgo0", starts: true, rules: []),
+            Seed(file: "000-scratch", name: "hello", binary: "go/server-cgo1", starts: false, rules: ["SE101", "SE200", "SE300"]),
+            Seed(file: "001-scratch", name: "main", binary: "go/server-cgo0", starts: true, rules: ["SE300"]),
+            Seed(file: "001-golang", name: "main", binary: "go/server-cgo1", starts: true, rules: []),
+            Seed(file: "002-alpine", name: "mybinary", binary: "go/server-cgo1", starts: false, rules: ["SE101", "SE108", "SE200"]),
+            Seed(file: "002-alpine", name: "mybinary", binary: "go/server-cgo0", starts: true, rules: []),
+            Seed(file: "002-multistage", name: "binary", binary: "go/server-cgo1", starts: false, rules: ["SE101", "SE108", "SE200"]),
+            Seed(file: "003-stretch", name: "helloworld", binary: "go/hello-cgo0", starts: true, rules: []),
+            Seed(file: "003-multistage-alpine", name: "main", binary: "go/server-cgo0", starts: true, rules: []),
+            Seed(file: "003-multistage-scratch", name: "main", binary: "go/server-cgo0", starts: true, rules: ["SE300"]),
+            Seed(file: "004-gopherfile", name: "exec", binary: "go/server-cgo0", starts: true, rules: []),
+            Seed(file: "004-gopherfile", name: "exec", binary: "go/server-cgo1", starts: false, rules: ["SE101", "SE200"]),
+        ]
+        for c in cases {
+            let dir = try workdir([c.name: c.binary])
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let dockerfile = Self.seeds.appendingPathComponent(c.file + ".Dockerfile")
+            let r = try sce(["--dockerfile", dockerfile.path, "--format", "json", c.name], cwd: dir.path)
+            let doc = try json(r.stdout)
+            let s = start(doc)
+            #expect(s["ok"] as? Bool == c.starts, "\(c.file) \(c.binary): \(s)")
+            let rules = Set(findings(doc).compactMap { $0["rule"] as? String }).filter { !$0.hasPrefix("SE4") }
+            #expect(rules == c.rules, "\(c.file) \(c.binary): \(rules)")
+            #expect(r.status == (c.starts ? 0 : 1), "\(c.file) \(c.binary): \(r.stderr)")
+            // Every finding names its line in this Dockerfile.
+            for f in findings(doc) {
+                let l = f["location"] as? [String: Any]
+                #expect(l?["file"] as? String == dockerfile.path && (l?["line"] as? Int ?? 0) > 0, "\(c.file) \(f["rule"] ?? "")")
+            }
+        }
+    }
+
+    /// The cgo binary in `FROM scratch`: SE101 at the FROM line, with the base that works, and
+    /// the cgo cause at the build stage's `RUN go build`, edited.
+    @Test func findingsPointAtTheLinesToChange() throws {
+        let dir = try workdir(["main": "go/server-cgo1"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let dockerfile = dir.appendingPathComponent("Dockerfile")
+        try """
+        FROM golang:1.22 AS build
+        WORKDIR /src
+        COPY . .
+        RUN go build -o /out/main ./cmd/server
+
+        FROM scratch
+        COPY --from=build /out/main /main
+        ENTRYPOINT ["/main"]
+
+        """.write(to: dockerfile, atomically: true, encoding: .utf8)
+        let text = try sce(["--dockerfile", "Dockerfile", "main"], cwd: dir.path)
+        #expect(text.status == 1)
+        #expect(text.stdout.contains("main: will not start on scratch (Dockerfile stage stage-1) (linux/amd64)"), "\(text.stdout)")
+        #expect(text.stdout.contains("  docker run: exec /main: no such file or directory"))
+        #expect(text.stdout.contains("  Dockerfile:6: error SE101 missing-interpreter"), "\(text.stdout)")
+        #expect(text.stdout.contains("    Dockerfile: line 6 becomes: FROM gcr.io/distroless/base-debian12"), "\(text.stdout)")
+        #expect(text.stdout.contains("  Dockerfile:4: error SE200 cgo-dynamic"), "\(text.stdout)")
+        #expect(text.stdout.contains("    Dockerfile: line 4 becomes: RUN CGO_ENABLED=0 go build -o /out/main ./cmd/server"), "\(text.stdout)")
+        #expect(text.stdout.contains("from: /main comes from COPY --from=build (line 7)"))
+
+        let j = try json(try sce(["--dockerfile", "Dockerfile", "--format", "json", "main"], cwd: dir.path).stdout)
+        let target = try #require(j["target"] as? [String: Any])
+        #expect(target["dockerfile"] as? String == "Dockerfile" && target["base"] as? String == "scratch" && target["baseLine"] as? Int == 6)
+        let se101 = try #require(findings(j).first { $0["rule"] as? String == "SE101" })
+        let loc = try #require(se101["location"] as? [String: Any])
+        #expect(loc["line"] as? Int == 6 && loc["edit"] as? String == "replace" && loc["text"] as? String == "FROM gcr.io/distroless/base-debian12")
+        #expect((j["files"] as? [[String: Any]])?.first?["imagePath"] as? String == "/main")
+
+        let gh = try sce(["--dockerfile", "Dockerfile", "--format", "github", "main"], cwd: dir.path)
+        #expect(gh.stdout.contains("::error file=Dockerfile,line=6,endLine=6,title=SE101 missing-interpreter::main: "), "\(gh.stdout)")
+        #expect(gh.stdout.contains("%0Aline 6 becomes: FROM gcr.io/distroless/base-debian12"))
+
+        let sarif = try sce(["--dockerfile", "Dockerfile", "--format", "sarif", "main"], cwd: dir.path)
+        let out = dir.appendingPathComponent("out.sarif")
+        try Data(sarif.stdout.utf8).write(to: out)
+        let schema = TestPaths.repo.appendingPathComponent("Tests/CLITests/Schema/sarif-schema-2.1.0.json")
+        let python = TestPaths.repo.appendingPathComponent(".venv/bin/python").path
+        let check = try run(python, ["-c", """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1])); doc = json.load(open(sys.argv[2]))
+            jsonschema.validate(doc, schema)
+            r = [x for x in doc["runs"][0]["results"] if x["ruleId"] == "SE101"][0]
+            loc = r["locations"][0]["physicalLocation"]
+            print(loc["artifactLocation"]["uri"], loc["region"]["startLine"], r["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+            """, schema.path, out.path])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "Dockerfile 6 main")
+    }
+
+    /// The issue's reported failures, each at its line: USER with no passwd entry, a shell-form
+    /// CMD on distroless, a bookworm build on a bullseye-era base, tzdata in the build stage only.
+    @Test func reportedDockerfileFailures() throws {
+        let dir = try workdir(["server": "go/server-cgo1", "tz": "go/tz", "users": "go/userlookup-cgo0"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func check(_ text: String, _ binary: String) throws -> [String: Any] {
+            let f = dir.appendingPathComponent("Dockerfile.\(UUID().uuidString)")
+            try text.write(to: f, atomically: true, encoding: .utf8)
+            return try json(try sce(["--dockerfile", f.lastPathComponent, "--format", "json", binary], cwd: dir.path).stdout)
+        }
+        // USER nonroot on scratch: runc cannot find the user (SE111 at the USER line).
+        var j = try check("FROM scratch\nCOPY server /server\nUSER nonroot\nENTRYPOINT [\"/server\"]\n", "server")
+        #expect(start(j)["stage"] as? String == "runtime" && start(j)["message"] as? String == "unable to find user nonroot: no matching entries in passwd file")
+        var f = try #require(findings(j).first { $0["rule"] as? String == "SE111" })
+        #expect((f["location"] as? [String: Any])?["line"] as? Int == 3)
+        #expect((f["location"] as? [String: Any])?["text"] as? String == "USER 65532:65532")
+        // The same USER on distroless :nonroot exists.
+        j = try check("FROM gcr.io/distroless/base-debian12:nonroot\nCOPY server /server\nUSER nonroot\nENTRYPOINT [\"/server\"]\n", "server")
+        #expect(start(j)["ok"] as? Bool == true, "\(start(j))")
+        // Shell-form CMD on distroless: no /bin/sh (SE112 at the CMD line, exec form offered).
+        j = try check("FROM gcr.io/distroless/base-debian12\nCOPY server /server\nCMD /server --port 8080\n", "server")
+        #expect(start(j)["stage"] as? String == "runtime")
+        f = try #require(findings(j).first { $0["rule"] as? String == "SE112" })
+        #expect((f["location"] as? [String: Any])?["line"] as? Int == 3)
+        #expect((f["location"] as? [String: Any])?["text"] as? String == "CMD [\"/server\", \"--port\", \"8080\"]")
+        // A glibc 2.34+ build on distroless debian11 (glibc 2.31): GLIBC_2.34 not found, at FROM.
+        j = try check("FROM golang:1.21 AS build\nRUN go build -o /server .\nFROM gcr.io/distroless/base-debian11\nCOPY --from=build /server /server\nENTRYPOINT [\"/server\"]\n", "server")
+        #expect(start(j)["stage"] as? String == "loader")
+        #expect((start(j)["message"] as? String)?.contains("version `GLIBC_2.34' not found") == true)
+        f = try #require(findings(j).first { $0["rule"] as? String == "SE107" })
+        #expect((f["location"] as? [String: Any])?["line"] as? Int == 3)
+        #expect((f["location"] as? [String: Any])?["text"] as? String == "FROM gcr.io/distroless/base-debian12")
+        // tzdata installed in the build stage of a scratch image: SE301, and the COPY that fixes it.
+        let tz = "FROM alpine:3.20 AS build\nRUN apk add --no-cache tzdata\nFROM scratch\nCOPY tz /tz\nENTRYPOINT [\"/tz\"]\n"
+        j = try check(tz, "tz")
+        f = try #require(findings(j).first { $0["rule"] as? String == "SE301" })
+        #expect((f["location"] as? [String: Any])?["line"] as? Int == 4)
+        #expect((f["location"] as? [String: Any])?["edit"] as? String == "insertAfter")
+        #expect((f["location"] as? [String: Any])?["text"] as? String == "COPY --from=build /usr/share/zoneinfo /usr/share/zoneinfo")
+        // ...and with that COPY added, SE301 is gone.
+        j = try check(tz.replacingOccurrences(of: "COPY tz /tz\n", with: "COPY tz /tz\nCOPY --from=build /usr/share/zoneinfo /usr/share/zoneinfo\n"), "tz")
+        #expect(!findings(j).contains { $0["rule"] as? String == "SE301" })
+        // A passwd copied from a stage that adds the user with adduser has it (the Gopherfile's way).
+        j = try check("FROM alpine:3.20 AS build\nRUN adduser -D -g '' app\nFROM scratch\nCOPY --from=build /etc/passwd /etc/passwd\nCOPY users /users\nUSER app\nENTRYPOINT [\"/users\"]\n", "users")
+        #expect(start(j)["ok"] as? Bool == true, "\(start(j))")
+        #expect(!findings(j).contains { $0["rule"] as? String == "SE111" })
+        // ...but not its /etc/group, which os/user reads too: SE302 offers the COPY of both.
+        f = try #require(findings(j).first { $0["rule"] as? String == "SE302" })
+        #expect((f["location"] as? [String: Any])?["text"] as? String == "COPY --from=build /etc/passwd /etc/group /etc/")
+    }
+
+    /// A base the table does not know is not guessed: `start.ok` is null, the message names the
+    /// image and how to check it for real, and only the file's own findings remain.
+    @Test func unknownBaseIsNotGuessed() throws {
+        let dir = try workdir(["server": "go/server-cgo1"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "FROM registry.example.com/team/base:7\nCOPY server /server\nENTRYPOINT [\"/server\"]\n"
+            .write(to: dir.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+        let r = try sce(["--dockerfile", "Dockerfile", "--format", "json", "server"], cwd: dir.path)
+        let j = try json(r.stdout)
+        let s = start(j)
+        #expect(s.keys.contains("ok") && s["ok"] is NSNull, "\(s)")
+        #expect((s["reason"] as? String)?.contains("docker save registry.example.com/team/base:7") == true)
+        let rules = Set(findings(j).compactMap { $0["rule"] as? String })
+        #expect(rules.isSubset(of: ["SE400", "SE401", "SE402"]), "\(rules)")
+        #expect(r.status == 0)
+        #expect((j["target"] as? [String: Any])?["baseKnown"] as? Bool == false)
+        let text = try sce(["--dockerfile", "Dockerfile", "server"], cwd: dir.path)
+        #expect(text.stdout.contains("server: cannot be judged on registry.example.com/team/base:7"), "\(text.stdout)")
+    }
+
+    /// `--build-arg` picks the base, `--stage` the stage, `-` reads standard input; a syntax
+    /// error names its line and column (exit 2); without a PATH the entrypoint is named.
+    @Test func dockerBuildOptions() throws {
+        let dir = try workdir(["server": "go/server-cgo1"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = "ARG BASE=scratch\nFROM ${BASE} AS run\nCOPY server /server\nENTRYPOINT [\"/server\"]\nFROM run AS debug\nENV X=1\n"
+        try text.write(to: dir.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+        var j = try json(try sce(["--dockerfile", "Dockerfile", "--format", "json", "server"], cwd: dir.path).stdout)
+        #expect(start(j)["ok"] as? Bool == false)
+        #expect((j["target"] as? [String: Any])?["stage"] as? String == "debug", "the last stage, FROM an earlier one")
+        j = try json(try sce(["--dockerfile", "Dockerfile", "--build-arg", "BASE=debian:bookworm-slim", "--stage", "run", "--format", "json", "server"], cwd: dir.path).stdout)
+        #expect(start(j)["ok"] as? Bool == true, "\(start(j))")
+        #expect((j["target"] as? [String: Any])?["stage"] as? String == "run")
+        #expect((j["target"] as? [String: Any])?["base"] as? String == "debian:bookworm-slim")
+
+        let stdin = dir.appendingPathComponent("in")
+        try "FROM debian:bookworm-slim\nCOPY server /server\nCMD [\"/server\"]\n".write(to: stdin, atomically: true, encoding: .utf8)
+        let piped = try run("/bin/sh", ["-c", "\"$0\" --dockerfile - --format json server < in", cli], cwd: dir.path)
+        #expect(try start(json(piped.stdout))["ok"] as? Bool == true, "\(piped.stderr)")
+
+        try "FROM debian:bookworm-slim\nCOPY server /server\nFROM\n".write(to: dir.appendingPathComponent("Bad"), atomically: true, encoding: .utf8)
+        let bad = try sce(["--dockerfile", "Bad", "server"], cwd: dir.path)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("Bad:3:1: FROM requires either one or three arguments"), "\(bad.stderr)")
+        #expect(try sce(["--dockerfile", "Missing", "server"], cwd: dir.path).status == 2)
+        #expect(try sce(["--stage", "x", "server"], cwd: dir.path).status == 64, "--stage needs --dockerfile")
+
+        let noPath = try sce(["--dockerfile", "Dockerfile", "--stage", "run"], cwd: dir.path)
+        #expect(noPath.stdout.contains("/server: cannot be judged"), "\(noPath.stdout)")
+        #expect(noPath.stdout.contains("the entrypoint is /server, put there by COPY at line 3; give the binary to check it"), "\(noPath.stdout)")
+    }
+}
