@@ -91,6 +91,14 @@ public enum JSONRenderer {
             w.beginArray()
             for f in r.findings { finding(f, into: &w) }
             w.endArray()
+            if !r.suppressed.isEmpty {
+                w.key("suppressed")
+                w.beginArray()
+                for sf in r.suppressed {
+                    finding(sf.finding, reason: sf.reason, by: sf.by, into: &w)
+                }
+                w.endArray()
+            }
         }
         w.field("error", r.error)
         if let off = r.errorOffset { w.field("errorOffset", off) }
@@ -186,8 +194,12 @@ public enum JSONRenderer {
         w.endObject()
     }
 
-    static func finding(_ f: Finding, into w: inout JSONWriter) {
+    static func finding(_ f: Finding, reason: String? = nil, by: String? = nil, into w: inout JSONWriter) {
         w.beginObject()
+        if let reason {
+            w.field("reason", reason)
+            w.field("ignoredBy", by)
+        }
         w.field("rule", f.rule)
         w.field("name", f.name)
         w.field("severity", f.severity.rawValue)

@@ -18,6 +18,9 @@ public struct RunDocument: Sendable {
     public var dockerfile: DockerfileSummary?
     /// What directory walks left out and why (`-v` prints them to standard error).
     public var walkNotes: [String] = []
+    /// What the user should hear about the run's inputs whatever the verbosity (an inline
+    /// ignore without a reason, or that matched nothing): standard error.
+    public var notices: [String] = []
 
     public init(toolVersion: String, targetName: String, platform: String, targetRoot: String? = nil, reports: [FileReport]) {
         self.toolVersion = toolVersion

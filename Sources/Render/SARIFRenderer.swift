@@ -49,7 +49,8 @@ public enum SARIFRenderer {
         w.key("results")
         w.beginArray()
         for r in doc.reports {
-            for f in r.findings {
+            let all: [(Finding, SuppressedFinding?)] = r.findings.map { ($0, nil) } + r.suppressed.map { ($0.finding, $0) }
+            for (f, suppressed) in all {
                 w.beginObject()
                 w.field("ruleId", f.rule)
                 if let i = rules.firstIndex(where: { $0.id == f.rule }) { w.field("ruleIndex", i) }
@@ -72,6 +73,16 @@ public enum SARIFRenderer {
                     w.endArray()
                 } else {
                     location(r.path, into: &w)
+                }
+                if let suppressed {
+                    // Shown as dismissed by code scanning, with the reason written in the Dockerfile.
+                    w.key("suppressions")
+                    w.beginArray()
+                    w.beginObject()
+                    w.field("kind", "inSource")
+                    w.field("justification", suppressed.reason)
+                    w.endObject()
+                    w.endArray()
                 }
                 w.key("properties")
                 w.beginObject()

@@ -82,6 +82,9 @@ public struct TextRenderer {
                 out += "    \(paint("\(visible(l.file)):", .green)) \(how): \(visible(text))\n"
             }
         }
+        for sf in r.suppressed {
+            out += "\n  \(paint("ignored", .dim)) \(sf.finding.rule) \(sf.finding.name) by \(visible(sf.by)): \(visible(sf.reason))\n"
+        }
         return out + "\n"
     }
 

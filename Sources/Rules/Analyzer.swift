@@ -26,10 +26,27 @@ public struct FileReport: Sendable {
     /// Where the facts behind the verdict came from in an image's layers ("/usr/lib/…/libc.so.6
     /// was removed by layer 2 (whiteout …)"); empty for other targets.
     public var provenance: [String] = []
+    /// Findings an inline ignore silenced, each with its reason (JSON `suppressed`, SARIF
+    /// `suppressions`); they do not count for the exit status.
+    public var suppressed: [SuppressedFinding] = []
 
     public init(path: String, imagePath: String? = nil) {
         self.path = path
         self.imagePath = imagePath ?? TargetResolver.derivedImagePath(path)
+    }
+}
+
+/// A finding an ignore silenced: the finding, the reason given, and where the ignore is.
+public struct SuppressedFinding: Sendable, Hashable {
+    public var finding: Finding
+    public var reason: String
+    /// `Dockerfile:5`.
+    public var by: String
+
+    public init(finding: Finding, reason: String, by: String) {
+        self.finding = finding
+        self.reason = reason
+        self.by = by
     }
 }
 

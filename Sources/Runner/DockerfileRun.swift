@@ -178,14 +178,18 @@ enum DockerfileRun {
         }
 
         let locator = Locator(plan: plan, lines: lines, file: name, files: files, builder: builder)
+        let instructions = parsed.globalArgs.map(\.location) + parsed.stages.flatMap { [$0.location] + $0.instructions.map(\.location) }
+        var ignores = InlineIgnores(lines: lines, instructions: instructions, file: name)
         for i in reports.indices {
             if !files.baseKnown { unknownBase(&reports[i], files: files, name: name) }
             for k in reports[i].findings.indices { reports[i].findings[k].location = locator.locate(reports[i].findings[k], in: reports[i]) }
+            ignores.apply(&reports[i])
             reports[i].provenance = provenance(reports[i], files: files)
         }
 
         var doc = RunDocument(toolVersion: toolVersion, targetName: targetName, platform: platform.description, targetRoot: "/", reports: reports)
         doc.walkNotes = notes
+        doc.notices = ignores.report
         doc.targetLibc = libc
         var seen: Set<String> = []
         doc.dockerfile = DockerfileSummary(file: name, stage: stageName, base: files.base, baseKnown: files.baseKnown, baseLine: files.baseLine,

@@ -74,6 +74,7 @@ public enum Runner {
             return 2
         }
         if config.verbose { for n in doc.walkNotes { out.warn("staticcheck-elf: \(n)") } }
+        for n in doc.notices { out.warn("staticcheck-elf: \(n)") }
         render(doc, format: config.format, color: config.color, to: out)
         if config.format != .text {
             for r in doc.reports { if let e = r.error { out.warn("staticcheck-elf: \(e)") } }

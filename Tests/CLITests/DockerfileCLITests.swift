@@ -218,4 +218,47 @@ import Testing
         #expect(noPath.stdout.contains("/server: cannot be judged"), "\(noPath.stdout)")
         #expect(noPath.stdout.contains("the entrypoint is /server, put there by COPY at line 3; give the binary to check it"), "\(noPath.stdout)")
     }
+
+    /// Inline ignores, hadolint's way: before an instruction, or file-wide with `global`; the
+    /// reason is required; ignored findings stay in JSON (`suppressed`) and SARIF
+    /// (`suppressions`); an unknown rule, a missing reason and an unused ignore are reported.
+    @Test func inlineIgnores() throws {
+        let dir = try workdir(["main": "go/server-cgo0"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try """
+        # staticcheck-elf global ignore=SE400,SE401,SE402 -- size does not matter for this demo
+        FROM scratch
+        # staticcheck-elf ignore=SE300 -- this service makes no outgoing TLS calls
+        COPY main /main
+        # staticcheck-elf ignore=SE999
+        ENTRYPOINT ["/main"]
+        # staticcheck-elf ignore=SE301 -- nothing follows, so nothing matches
+
+        """.write(to: dir.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+        let r = try sce(["--dockerfile", "Dockerfile", "--format", "json", "main"], cwd: dir.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        let j = try json(r.stdout)
+        #expect(findings(j).isEmpty, "\(findings(j))")
+        let file = try #require((j["files"] as? [[String: Any]])?.first)
+        let suppressed = try #require(file["suppressed"] as? [[String: Any]])
+        #expect(Set(suppressed.compactMap { $0["rule"] as? String }) == ["SE300", "SE400", "SE401", "SE402"])
+        let tls = try #require(suppressed.first { $0["rule"] as? String == "SE300" })
+        #expect(tls["reason"] as? String == "this service makes no outgoing TLS calls" && tls["ignoredBy"] as? String == "Dockerfile:3")
+        #expect(r.stderr.contains("Dockerfile:5: unknown rule SE999 in an ignore comment"), "\(r.stderr)")
+        #expect(r.stderr.contains("Dockerfile:5: the ignore of SE999 has no reason"), "\(r.stderr)")
+        #expect(r.stderr.contains("Dockerfile:7: the ignore of SE301 matched no finding"), "\(r.stderr)")
+        let text = try sce(["--dockerfile", "Dockerfile", "main"], cwd: dir.path)
+        #expect(text.stdout.contains("  ignored SE300 tls-roots by Dockerfile:3: this service makes no outgoing TLS calls"), "\(text.stdout)")
+        let sarif = try sce(["--dockerfile", "Dockerfile", "--format", "sarif", "main"], cwd: dir.path)
+        let o = try json(sarif.stdout)
+        let results = try #require(((o["runs"] as? [[String: Any]])?.first?["results"]) as? [[String: Any]])
+        let s300 = try #require(results.first { $0["ruleId"] as? String == "SE300" })
+        let sup = try #require((s300["suppressions"] as? [[String: Any]])?.first)
+        #expect(sup["kind"] as? String == "inSource" && sup["justification"] as? String == "this service makes no outgoing TLS calls")
+        // Without the ignore, the same Dockerfile fails on SE300 at --fail-on warning.
+        let plain = try sce(["--dockerfile", "Dockerfile", "--fail-on", "warning", "main"], cwd: dir.path)
+        #expect(plain.status == 0, "ignored findings do not count")
+        try "FROM scratch\nCOPY main /main\nENTRYPOINT [\"/main\"]\n".write(to: dir.appendingPathComponent("Plain"), atomically: true, encoding: .utf8)
+        #expect(try sce(["--dockerfile", "Plain", "--fail-on", "warning", "main"], cwd: dir.path).status == 1)
+    }
 }

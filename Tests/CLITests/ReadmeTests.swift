@@ -56,4 +56,20 @@ import Testing
         #expect(head.count > 600)
         #expect(digestless(readme).contains("$ staticcheck-elf --image app.tar\n" + digestless(head)), "README session differs from:\n\(head)")
     }
+
+    /// The README's `--dockerfile` session: the Dockerfile it shows, written out, and the run up
+    /// to the infos (they name build paths that differ between clones).
+    @Test func dockerfileSessionIsCurrent() throws {
+        let start = try #require(readme.range(of: "$ cat Dockerfile\n"))
+        let end = try #require(readme.range(of: "$ staticcheck-elf --dockerfile Dockerfile ./main\n", range: start.upperBound..<readme.endIndex))
+        let dockerfile = String(readme[start.upperBound..<end.lowerBound])
+        #expect(dockerfile.hasPrefix("FROM golang:1.22 AS build\n"))
+        let dir = try workdir(["main": "go/server-cgo1"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try dockerfile.write(to: dir.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+        let out = try sce(["--dockerfile", "Dockerfile", "./main"], cwd: dir.path).stdout
+        let head = (out.components(separatedBy: "\n  info").first ?? out).trimmingCharacters(in: .newlines) + "\n"
+        #expect(head.count > 600)
+        #expect(readme.contains("$ staticcheck-elf --dockerfile Dockerfile ./main\n" + head), "README session differs from:\n\(head)")
+    }
 }
