@@ -93,6 +93,9 @@ struct Check: ParsableCommand {
     @Option(help: "The Dockerfile stage to check instead of the last (docker build --target).")
     var stage: String?
 
+    @Flag(help: "With --dockerfile: print the fixes as a unified diff of the Dockerfile (for patch -p1 or git apply) instead of the report.")
+    var diff = false
+
     @Option(help: "Where a PATH outside the target will live in it (absolute), e.g. --at /app/main.")
     var at: String?
 
@@ -124,6 +127,7 @@ struct Check: ParsableCommand {
         c.target = dockerfile.map(TargetSpec.dockerfile) ?? FastParse.target(profile: target, root: root, image: image)
         c.buildArgs = FastParse.buildArgs(buildArg)
         c.stage = stage
+        c.diff = diff
         c.at = at
         c.platform = platform
         c.format = format

@@ -21,6 +21,8 @@ public struct RunDocument: Sendable {
     /// What the user should hear about the run's inputs whatever the verbosity (an inline
     /// ignore without a reason, or that matched nothing): standard error.
     public var notices: [String] = []
+    /// `--diff`: the Dockerfile edits as a unified diff (empty: nothing to change).
+    public var dockerfileDiff: String?
 
     public init(toolVersion: String, targetName: String, platform: String, targetRoot: String? = nil, reports: [FileReport]) {
         self.toolVersion = toolVersion

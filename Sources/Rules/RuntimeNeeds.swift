@@ -11,7 +11,7 @@ enum RuntimeNeeds {
         if let os = c.facts.elf?.os, !os.isLinux { return false }
         if c.verdict.ok { return true }
         switch c.verdict.cause {
-        case .missingInterpreter, .missingLibrary, .userNotFound, .workingDirectory: return true
+        case .missingInterpreter, .missingLibrary, .userNotFound, .workingDirectory, .shellMissing: return true
         default: return false
         }
     }

@@ -145,6 +145,10 @@ enum DockerfileRun {
                     // command it runs first, which is this file.
                     f.shellCommand = .found(path: job.place, imagePath: job.place)
                     r = analyzer.check(InputPath(display: job.input.display, treePath: job.place), imagePath: job.place, in: tree, image: f)
+                } else if StartPredictor.runtimeFailure(f) != nil {
+                    // The runtime fails first (USER, the shell, the lookup); the file is still
+                    // read, so that what it will need once started is said in the same pass.
+                    r = analyzer.check(InputPath(display: job.input.display, treePath: job.place), imagePath: job.place, in: tree, image: f)
                 } else {
                     r = analyzer.checkImageStart(f, in: tree)
                     r.path = job.input.display
@@ -190,6 +194,7 @@ enum DockerfileRun {
         var doc = RunDocument(toolVersion: toolVersion, targetName: targetName, platform: platform.description, targetRoot: "/", reports: reports)
         doc.walkNotes = notes
         doc.notices = ignores.report
+        if config.diff { doc.dockerfileDiff = DockerfileDiff.make(file: name, lines: lines, findings: reports.flatMap(\.findings)) }
         doc.targetLibc = libc
         var seen: Set<String> = []
         doc.dockerfile = DockerfileSummary(file: name, stage: stageName, base: files.base, baseKnown: files.baseKnown, baseLine: files.baseLine,
@@ -339,7 +344,9 @@ struct Locator {
             let alias = from.name.map { " AS \($0)" } ?? ""
             return SourceLocation(file: file, line: from.location.startLine, endLine: from.location.endLine, edit: .replace, text: "FROM \(ref)\(alias)")
         case "SE200", "SE400", "SE401", "SE402", "SE103", "SE113":
-            if let (line, edited) = buildLine(for: node, rule: f.rule) {
+            // CGO_ENABLED=0 only where the rule says a static build works (no cgo module).
+            let rule = f.rule == "SE200" && f.command?.hasPrefix("CGO_ENABLED=0") != true ? "" : f.rule
+            if let (line, edited) = buildLine(for: node, rule: rule) {
                 return SourceLocation(file: file, line: line, edit: edited == nil ? nil : .replace, text: edited)
             }
             return copyLine.map { SourceLocation(file: file, line: $0) }
@@ -434,27 +441,110 @@ struct Locator {
         guard let k = (run.location.startLine...run.location.endLine).first(where: { text($0).contains("go build") }) else {
             return (run.location.startLine, nil)
         }
-        var line = text(k)
-        guard let r = line.firstRange(of: "go build") else { return (k, nil) }
+        return (k, Locator.transform(text(k), rule: rule))
+    }
+
+    /// A `RUN … go build …` line edited for a rule, nil when it has the change already.
+    static func transform(_ original: String, rule: String) -> String? {
+        var line = original
+        guard let r = line.firstRange(of: "go build") else { return nil }
         switch rule {
         case "SE200":
             if let c = line.firstRange(of: "CGO_ENABLED=1") { line.replaceSubrange(c, with: "CGO_ENABLED=0") }
             else if !line.contains("CGO_ENABLED=0") { line.replaceSubrange(r, with: "CGO_ENABLED=0 go build") }
-            else { return (k, nil) }
+            else { return nil }
         case "SE400", "SE401":
-            if line.contains("-s -w") || line.contains("-w -s") { return (k, nil) }
+            if line.contains("-s -w") || line.contains("-w -s") { return nil }
             if let l = line.firstRange(of: "-ldflags=\"") ?? line.firstRange(of: "-ldflags '") ?? line.firstRange(of: "-ldflags \"") ?? line.firstRange(of: "-ldflags='") {
                 line.insert(contentsOf: "-s -w ", at: l.upperBound)
             } else {
                 line.replaceSubrange(r, with: "go build -ldflags=\"-s -w\"")
             }
         case "SE402":
-            if line.contains("-trimpath") { return (k, nil) }
+            if line.contains("-trimpath") { return nil }
             line.replaceSubrange(r, with: "go build -trimpath")
         default:
-            return (k, nil)
+            return nil
         }
-        return (k, line)
+        return line
+    }
+}
+
+/// `--diff`: the Dockerfile with every edit its findings offer, as a unified diff that
+/// `patch -p1` and `git apply` take. Edits of one line are applied in turn (CGO_ENABLED=0, then
+/// -ldflags, then -trimpath on the same RUN line); a new FROM is left out when CGO_ENABLED=0
+/// makes the binary static anyway; identical additions are made once.
+enum DockerfileDiff {
+    static func make(file: String, lines: [String], findings: [Finding]) -> String {
+        var located = findings.compactMap { f in f.location.map { (f, $0) } }.filter { $0.1.edit != nil && $0.1.text != nil }
+        if located.contains(where: { $0.0.rule == "SE200" }) {
+            located.removeAll { ["SE101", "SE102", "SE107", "SE108", "SE110"].contains($0.0.rule) }
+        }
+        var replaced: [Int: (end: Int, text: String)] = [:]
+        var inserted: [Int: [String]] = [:]
+        for (f, l) in located.sorted(by: { $0.0.rule < $1.0.rule }) {
+            switch l.edit {
+            case .replace?:
+                if let current = replaced[l.line], f.rule.hasPrefix("SE2") || f.rule.hasPrefix("SE4") {
+                    // Another edit of the same RUN line: apply this rule's change to it too.
+                    if let again = Locator.transform(current.text, rule: f.rule) { replaced[l.line] = (current.end, again) }
+                } else if replaced[l.line] == nil, let t = l.text {
+                    replaced[l.line] = (l.endLine, t)
+                }
+            case .insertAfter?:
+                if let t = l.text, !(inserted[l.endLine] ?? []).contains(t) { inserted[l.endLine, default: []].append(t) }
+            case nil:
+                break
+            }
+        }
+        guard !replaced.isEmpty || !inserted.isEmpty else { return "" }
+        // Changed regions: (first old line, last old line, new lines); an insertion after line
+        // k is the empty region k+1…k.
+        var regions: [(Int, Int, [String])] = replaced.map { ($0.key, $0.value.end, [$0.value.text]) }
+        for (k, texts) in inserted {
+            if let i = regions.firstIndex(where: { $0.1 == k }) { regions[i].2 += texts } else { regions.append((k + 1, k, texts)) }
+        }
+        // An insertion before a replacement that starts at the same line (after line k, then k+1).
+        regions.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        let hasFinalNewline = lines.last == ""
+        let body = hasFinalNewline ? Array(lines.dropLast()) : lines
+        let name = file.hasPrefix("/") ? String(file.dropFirst()) : file
+        var out = "--- a/\(name)\n+++ b/\(name)\n"
+        let context = 3
+        var i = 0
+        var delta = 0
+        while i < regions.count {
+            // One hunk: regions whose context overlaps.
+            var j = i
+            while j + 1 < regions.count, regions[j + 1].0 - regions[j].1 <= 2 * context + 1 { j += 1 }
+            let start = max(1, regions[i].0 - context)
+            let end = min(body.count, regions[j].1 + context)
+            var hunk: [String] = []
+            var oldCount = 0, newCount = 0
+            var line = start
+            var r = i
+            while line <= end || (r <= j && regions[r].0 == line) {
+                if r <= j, regions[r].0 == line {
+                    for k in regions[r].0...max(regions[r].0, regions[r].1) where k <= regions[r].1 { hunk.append("-" + body[k - 1]); oldCount += 1 }
+                    for t in regions[r].2 { hunk.append("+" + t); newCount += 1 }
+                    line = regions[r].1 + 1
+                    r += 1
+                    continue
+                }
+                guard line <= body.count else { break }
+                hunk.append(" " + body[line - 1])
+                oldCount += 1
+                newCount += 1
+                line += 1
+            }
+            let oldStart = oldCount == 0 ? start - 1 : start
+            out += "@@ -\(oldStart),\(oldCount) +\(oldStart + delta + (oldCount == 0 && newCount > 0 ? 1 : 0)),\(newCount) @@\n"
+            out += hunk.map { $0 + "\n" }.joined()
+            delta += newCount - oldCount
+            i = j + 1
+        }
+        if !hasFinalNewline { out += "\\ No newline at end of file\n" }
+        return out
     }
 }
 

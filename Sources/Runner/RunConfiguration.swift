@@ -42,6 +42,8 @@ public struct RunConfiguration: Sendable, Hashable {
     public var buildArgs: [String: String] = [:]
     /// `--stage NAME`: the Dockerfile stage built (docker build's `--target`); nil: the last.
     public var stage: String?
+    /// `--diff`: print the Dockerfile edits the findings offer as a unified diff, not the report.
+    public var diff = false
 
     public init() {}
 
@@ -52,7 +54,8 @@ public struct RunConfiguration: Sendable, Hashable {
         if case .image = target { isImage = true }
         if case .dockerfile = target { isImage = true; isDockerfile = true }
         if paths.isEmpty && !isImage { return "give at least one file or directory to check, e.g. `staticcheck-elf ./main`" }
-        if !isDockerfile && (stage != nil || !buildArgs.isEmpty) { return "--stage and --build-arg go with --dockerfile" }
+        if !isDockerfile && (stage != nil || !buildArgs.isEmpty || diff) { return "--stage, --build-arg and --diff go with --dockerfile" }
+        if diff && format != .text { return "--diff prints a unified diff; leave out --format" }
         if let platform, Platform(parsing: platform) == nil {
             return "unknown platform \(platform); use linux/ARCH with ARCH one of amd64, 386, arm64, arm, riscv64, s390x, ppc64, ppc64le, mips, mipsle, mips64, mips64le, loong64"
         }

@@ -75,7 +75,11 @@ public enum Runner {
         }
         if config.verbose { for n in doc.walkNotes { out.warn("staticcheck-elf: \(n)") } }
         for n in doc.notices { out.warn("staticcheck-elf: \(n)") }
-        render(doc, format: config.format, color: config.color, to: out)
+        if config.diff {
+            out.write(doc.dockerfileDiff ?? "")
+        } else {
+            render(doc, format: config.format, color: config.color, to: out)
+        }
         if config.format != .text {
             for r in doc.reports { if let e = r.error { out.warn("staticcheck-elf: \(e)") } }
         }

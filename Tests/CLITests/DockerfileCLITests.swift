@@ -261,4 +261,53 @@ import Testing
         try "FROM scratch\nCOPY main /main\nENTRYPOINT [\"/main\"]\n".write(to: dir.appendingPathComponent("Plain"), atomically: true, encoding: .utf8)
         #expect(try sce(["--dockerfile", "Plain", "--fail-on", "warning", "main"], cwd: dir.path).status == 1)
     }
+
+    /// `--diff` is a patch that `patch -p1` and `git apply` take; applied, and checked again
+    /// with the binary that Dockerfile builds, the findings it fixes are gone.
+    @Test func diffAppliesAndFixes() throws {
+        let dir = try workdir(["main": "go/server-cgo1", "fixed": "go/server-cgo0-trimpath-sw-X", "tz": "go/tz"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let original = """
+        FROM golang:1.22 AS build
+        WORKDIR /src
+        COPY . .
+        RUN go build -o /out/main ./cmd/server
+
+        FROM scratch
+        COPY --from=build /out/main /main
+        ENTRYPOINT ["/main"]
+
+        """
+        try original.write(to: dir.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+        let d = try sce(["--dockerfile", "Dockerfile", "--diff", "main"], cwd: dir.path)
+        #expect(d.stdout.hasPrefix("--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,8 +1,9 @@\n"), "\(d.stdout)")
+        #expect(d.stdout.contains("+RUN CGO_ENABLED=0 go build -trimpath -ldflags=\"-s -w\" -o /out/main ./cmd/server\n"))
+        #expect(d.stdout.contains("+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\n"))
+        #expect(!d.stdout.contains("+FROM"), "a static build needs no other base")
+        #expect(try String(contentsOf: dir.appendingPathComponent("Dockerfile"), encoding: .utf8) == original, "nothing is edited in place")
+        try Data(d.stdout.utf8).write(to: dir.appendingPathComponent("fix.patch"))
+        let git = try run("/usr/bin/git", ["apply", "--check", "fix.patch"], cwd: dir.path)
+        #expect(git.status == 0, "git apply: \(git.stderr)")
+        let patch = try run("/usr/bin/patch", ["-p1", "-i", "fix.patch"], cwd: dir.path)
+        #expect(patch.status == 0, "patch: \(patch.stdout) \(patch.stderr)")
+        // The patched Dockerfile builds a static, stripped, trimmed binary: go/server-cgo0-trimpath-sw-X.
+        let again = try json(try sce(["--dockerfile", "Dockerfile", "--format", "json", "--at", "/main", "fixed"], cwd: dir.path).stdout)
+        #expect(start(again)["ok"] as? Bool == true)
+        #expect(findings(again).isEmpty, "\(findings(again).map { $0["rule"] ?? "" })")
+        #expect(try sce(["--dockerfile", "Dockerfile", "--diff", "--at", "/main", "fixed"], cwd: dir.path).stdout == "", "nothing left to change")
+
+        // Edits that need no rebuild: the base with a libc, exec form, a user entry, zoneinfo.
+        let second = "FROM alpine:3.20 AS build\nRUN apk add --no-cache tzdata && adduser -D app\nFROM scratch\nCOPY tz /tz\nUSER app\nCMD /tz\n"
+        try second.write(to: dir.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+        let d2 = try sce(["--dockerfile", "Dockerfile", "--diff", "tz"], cwd: dir.path)
+        try Data(d2.stdout.utf8).write(to: dir.appendingPathComponent("fix2.patch"))
+        #expect(try run("/usr/bin/git", ["apply", "fix2.patch"], cwd: dir.path).status == 0, "\(d2.stdout)")
+        let fixed = try String(contentsOf: dir.appendingPathComponent("Dockerfile"), encoding: .utf8)
+        #expect(fixed.contains("COPY --from=build /etc/passwd /etc/group /etc/\n"), "\(fixed)")
+        #expect(fixed.contains("CMD [\"/tz\"]\n"), "\(fixed)")
+        let third = try json(try sce(["--dockerfile", "Dockerfile", "--format", "json", "tz"], cwd: dir.path).stdout)
+        #expect(start(third)["ok"] as? Bool == true, "\(start(third)) after \(fixed)")
+        let left = Set(findings(third).compactMap { $0["rule"] as? String }).filter { !$0.hasPrefix("SE4") }
+        #expect(left.isEmpty, "\(left) after \(fixed)")
+    }
 }

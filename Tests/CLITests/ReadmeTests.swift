@@ -71,5 +71,8 @@ import Testing
         let head = (out.components(separatedBy: "\n  info").first ?? out).trimmingCharacters(in: .newlines) + "\n"
         #expect(head.count > 600)
         #expect(readme.contains("$ staticcheck-elf --dockerfile Dockerfile ./main\n" + head), "README session differs from:\n\(head)")
+        let diff = try sce(["--dockerfile", "Dockerfile", "--diff", "./main"], cwd: dir.path).stdout
+        #expect(diff.count > 200)
+        #expect(readme.contains("$ staticcheck-elf --dockerfile Dockerfile --diff ./main\n" + diff + "```"), "README diff differs from:\n\(diff)")
     }
 }
