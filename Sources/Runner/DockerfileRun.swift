@@ -423,6 +423,19 @@ struct Locator {
         } else {
             return nil
         }
+        // `ENV CGO_ENABLED=1` (or `ARG`) in the build stage: that line is the cause to edit.
+        if rule == "SE200" {
+            for s in stages {
+                for i in s.instructions where i.name == "ENV" || i.name == "ARG" {
+                    for k in i.location.startLine...i.location.endLine {
+                        var t = text(k)
+                        guard let c = t.firstRange(of: "CGO_ENABLED=1") ?? t.firstRange(of: "CGO_ENABLED 1") else { continue }
+                        t.replaceSubrange(c, with: t[c].contains("=") ? "CGO_ENABLED=0" : "CGO_ENABLED 0")
+                        return (k, t)
+                    }
+                }
+            }
+        }
         var fallback: RunOperation?
         for s in stages {
             for run in s.runs.reversed() where run.text.contains("go build") {

@@ -148,6 +148,11 @@ import Testing
         f = try #require(findings(j).first { $0["rule"] as? String == "SE107" })
         #expect((f["location"] as? [String: Any])?["line"] as? Int == 3)
         #expect((f["location"] as? [String: Any])?["text"] as? String == "FROM gcr.io/distroless/base-debian12")
+        // cgo turned on by the build stage's ENV: that line is the one to change.
+        j = try check("FROM golang:1.22 AS build\nENV CGO_ENABLED=1 GOFLAGS=-mod=vendor\nRUN go build -o /server .\nFROM scratch\nCOPY --from=build /server /server\nENTRYPOINT [\"/server\"]\n", "server")
+        f = try #require(findings(j).first { $0["rule"] as? String == "SE200" })
+        #expect((f["location"] as? [String: Any])?["line"] as? Int == 2)
+        #expect((f["location"] as? [String: Any])?["text"] as? String == "ENV CGO_ENABLED=0 GOFLAGS=-mod=vendor")
         // tzdata installed in the build stage of a scratch image: SE301, and the COPY that fixes it.
         let tz = "FROM alpine:3.20 AS build\nRUN apk add --no-cache tzdata\nFROM scratch\nCOPY tz /tz\nENTRYPOINT [\"/tz\"]\n"
         j = try check(tz, "tz")
@@ -309,5 +314,82 @@ import Testing
         #expect(start(third)["ok"] as? Bool == true, "\(start(third)) after \(fixed)")
         let left = Set(findings(third).compactMap { $0["rule"] as? String }).filter { !$0.hasPrefix("SE4") }
         #expect(left.isEmpty, "\(left) after \(fixed)")
+    }
+
+    /// Dockerfiles in the styles people write: ARG-templated FROM with --platform=$BUILDPLATFORM
+    /// on the build stage and a continued RUN; lowercase instructions with `# escape=\``; a RUN
+    /// heredoc that installs certificates and adds the user. Verdicts and lines hold in each.
+    @Test func dockerfileStyles() throws {
+        let dir = try workdir(["server": "go/server-cgo1", "static": "go/server-cgo0", "app": "go/server-cgo1"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func check(_ text: String, _ binary: String) throws -> [String: Any] {
+            let f = dir.appendingPathComponent("Dockerfile.\(UUID().uuidString)")
+            try text.write(to: f, atomically: true, encoding: .utf8)
+            return try json(try sce(["--dockerfile", f.lastPathComponent, "--format", "json", binary], cwd: dir.path).stdout)
+        }
+        func location(_ j: [String: Any], _ rule: String) -> [String: Any]? {
+            findings(j).first { $0["rule"] as? String == rule }?["location"] as? [String: Any]
+        }
+        var j = try check("""
+        # syntax=docker/dockerfile:1.7
+        ARG GO_VERSION=1.22
+        ARG RUNTIME=gcr.io/distroless/static-debian12:nonroot
+
+        FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-alpine AS deps
+        WORKDIR /src
+        COPY go.mod go.sum ./
+        RUN --mount=type=cache,target=/go/pkg/mod go mod download
+
+        FROM deps AS build
+        ARG TARGETOS TARGETARCH
+        COPY . .
+        RUN --mount=type=cache,target=/root/.cache/go-build \\
+            GOOS=$TARGETOS GOARCH=$TARGETARCH \\
+            go build -o /out/server ./cmd/server
+
+        FROM ${RUNTIME} AS runtime
+        COPY --from=build --chown=nonroot:nonroot /out/server /server
+        ENTRYPOINT ["/server"]
+        """, "server")
+        #expect((j["target"] as? [String: Any])?["base"] as? String == "gcr.io/distroless/static-debian12:nonroot")
+        #expect(start(j)["errno"] as? String == "ENOENT")
+        #expect(location(j, "SE101")?["line"] as? Int == 17)
+        #expect(location(j, "SE101")?["text"] as? String == "FROM gcr.io/distroless/base-debian12 AS runtime")
+        #expect(location(j, "SE200")?["line"] as? Int == 15, "the physical line of the continued RUN that says go build")
+        #expect(location(j, "SE200")?["text"] as? String == "    CGO_ENABLED=0 go build -o /out/server ./cmd/server")
+
+        j = try check("""
+        # escape=`
+        from golang:1.22 as build
+        run go build `
+            -o /out/app .
+        from debian:bullseye-slim
+        copy --from=build /out/app /usr/local/bin/app
+        user nobody
+        cmd ["app"]
+        """, "app")
+        #expect(start(j)["stage"] as? String == "loader", "\(start(j))")
+        #expect((j["files"] as? [[String: Any]])?.first?["imagePath"] as? String == "/usr/local/bin/app")
+        #expect(location(j, "SE107")?["line"] as? Int == 5)
+        #expect(location(j, "SE107")?["text"] as? String == "FROM gcr.io/distroless/base-debian12", "a base with glibc 2.34")
+        #expect(location(j, "SE402")?["line"] as? Int == 3, "the physical line that says go build")
+        #expect(location(j, "SE402")?["text"] as? String == "run go build -trimpath `")
+
+        j = try check("""
+        FROM alpine:3.20 AS build
+        RUN <<EOF
+        apk add --no-cache ca-certificates
+        adduser -D -u 10001 app
+        EOF
+        FROM scratch
+        COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/
+        COPY --from=build /etc/passwd /etc/group /etc/
+        COPY static /server
+        USER app
+        ENTRYPOINT ["/server"]
+        """, "static")
+        #expect(start(j)["ok"] as? Bool == true, "\(start(j))")
+        let rules = Set(findings(j).compactMap { $0["rule"] as? String }).filter { !$0.hasPrefix("SE4") }
+        #expect(rules.isEmpty, "\(rules)")
     }
 }
