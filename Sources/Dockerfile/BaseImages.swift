@@ -260,7 +260,11 @@ public enum BaseImages {
             sources.append("README.md: an image without -debianN currently selects -debian13, and will move")
             unverified.append("the unsuffixed name follows distroless's current Debian")
         }
-        if debug { unverified.append("no /bin/sh in the debug images: no listed package installs one (inferred)") }
+        if debug {
+            // Read: busybox_layer writes ./busybox/busybox and one link per applet under
+            // ./busybox/ (sh among them) and nothing else; no package of the images installs /bin/sh.
+            sources.append("experimental/busybox/commands.bzl@e0837463 busybox_layer (./busybox/busybox, ./busybox/<applet> links to /busybox/busybox, sh included; no /bin/sh)")
+        }
         let ref = "gcr.io/distroless/\(name):\(tag)"
         let title = "distroless \(flavour) (Debian \(debian))" + (tag == "latest" ? "" : ", \(tag)")
         return BaseImageFacts(

@@ -117,7 +117,9 @@ public struct Analyzer {
         }
         report.start = verdict
         report.load = load
-        if !alternatives.isEmpty, r.facts.format == .elf || r.facts.format == .script {
+        // Other bases fix what the file needs of a base, not what the image's config asks
+        // (a USER, a shell for a shell-form command): no list then.
+        if !alternatives.isEmpty, verdict.stage != .runtime, r.facts.format == .elf || r.facts.format == .script {
             report.startsOn = alternatives.compactMap { alt in
                 let l = loadStage(r, imagePath: report.imagePath, in: alt.target, loader: alt.loader)
                 let v = StartPredictor.predict(imagePath: report.imagePath, facts: r.facts, elf: r.elf, view: view, target: alt.target,

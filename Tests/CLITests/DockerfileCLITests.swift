@@ -141,6 +141,12 @@ import Testing
         f = try #require(findings(j).first { $0["rule"] as? String == "SE112" })
         #expect((f["location"] as? [String: Any])?["line"] as? Int == 3)
         #expect((f["location"] as? [String: Any])?["text"] as? String == "CMD [\"/server\", \"--port\", \"8080\"]")
+        // distroless :debug has its shell at /busybox/sh only (busybox_layer): shell form still fails.
+        j = try check("FROM gcr.io/distroless/static-debian12:debug\nCOPY users /users\nENTRYPOINT /users\n", "users")
+        #expect(start(j)["message"] as? String == "exec: \"/bin/sh\": stat /bin/sh: no such file or directory")
+        #expect((j["files"] as? [[String: Any]])?.first?["startsOn"] == nil, "no other base fixes a missing shell")
+        j = try check("FROM gcr.io/distroless/static-debian12:debug\nCOPY users /users\nENTRYPOINT [\"/busybox/sh\", \"-c\", \"/users\"]\n", "users")
+        #expect(start(j)["ok"] as? Bool == true, "\(start(j))")
         // A glibc 2.34+ build on distroless debian11 (glibc 2.31): GLIBC_2.34 not found, at FROM.
         j = try check("FROM golang:1.21 AS build\nRUN go build -o /server .\nFROM gcr.io/distroless/base-debian11\nCOPY --from=build /server /server\nENTRYPOINT [\"/server\"]\n", "server")
         #expect(start(j)["stage"] as? String == "loader")
