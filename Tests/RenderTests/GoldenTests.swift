@@ -44,6 +44,40 @@ import Testing
         return RunDocument(toolVersion: "0.1.0", targetName: "scratch", platform: "linux/amd64", reports: [bad, broken, ok])
     }()
 
+    /// A Dockerfile target: findings at their lines with the line to write, one ignored with its
+    /// reason, and a file on a base nobody knows (no verdict).
+    static let dockerfileDocument: RunDocument = {
+        var main = FileReport(path: "main", imagePath: "/main")
+        main.facts = document.reports[0].facts
+        main.start = StartVerdict(ok: false, stage: .kernel, errno: "ENOENT", message: "exec /main: no such file or directory",
+                                  reason: "the ELF interpreter /lib64/ld-linux-x86-64.so.2 named in PT_INTERP does not exist in scratch (Dockerfile stage stage-1)",
+                                  cause: .missingInterpreter("/lib64/ld-linux-x86-64.so.2"))
+        main.provenance = ["/main comes from COPY --from=build (line 7)"]
+        var se101 = Finding(RuleRegistry.info("SE101")!, message: "the interpreter /lib64/ld-linux-x86-64.so.2 (PT_INTERP) does not exist in scratch",
+                            why: "The kernel opens the PT_INTERP loader before the program runs.", fix: "CGO_ENABLED=0 go build ./cmd/server")
+        se101.location = SourceLocation(file: "Dockerfile", line: 6, edit: .replace, text: "FROM gcr.io/distroless/base-debian12")
+        var se300 = Finding(RuleRegistry.info("SE300")!, message: "no CA certificates", why: "Go reads the system roots at run time.",
+                            fix: "add the CA bundle")
+        se300.location = SourceLocation(file: "Dockerfile", line: 7, edit: .insertAfter, text: "COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/")
+        var se400 = Finding(RuleRegistry.info("SE400")!, message: "2.4 MB of DWARF debug information", why: "Not loaded at run time.", fix: "-ldflags=\"-s -w\"")
+        se400.location = SourceLocation(file: "Dockerfile", line: 4)
+        main.findings = [se101, se300]
+        main.suppressed = [SuppressedFinding(finding: se400, reason: "size does not matter here", by: "Dockerfile:1")]
+        var other = FileReport(path: "tool", imagePath: "/tool")
+        other.start = .unknown("FROM registry.example.com/base:7 (line 9) is an image this tool does not know")
+        var doc = RunDocument(toolVersion: "0.1.0", targetName: "scratch (Dockerfile stage stage-1)", platform: "linux/amd64",
+                              targetRoot: "/", reports: [main, other])
+        doc.dockerfile = DockerfileSummary(file: "Dockerfile", stage: "stage-1", base: "scratch", baseKnown: true, baseLine: 6,
+                                           argv: ["/main"], user: "", workingDir: "/",
+                                           notes: ["/out/main from build (COPY at line 7) is taken to be a file the build makes, at /main"])
+        return doc
+    }()
+
+    @Test func dockerfileText() throws { try compare("dockerfile.txt", TextRenderer(color: false).render(GoldenTests.dockerfileDocument)) }
+    @Test func dockerfileJSON() throws { try compare("dockerfile.json", JSONRenderer.render(GoldenTests.dockerfileDocument)) }
+    @Test func dockerfileSARIF() throws { try compare("dockerfile.sarif", SARIFRenderer.render(GoldenTests.dockerfileDocument, rules: RuleRegistry.infos)) }
+    @Test func dockerfileGitHub() throws { try compare("dockerfile.github", GitHubRenderer.render(GoldenTests.dockerfileDocument)) }
+
     func compare(_ name: String, _ actual: String) throws {
         let url = TestPaths.repo.appendingPathComponent("Tests/RenderTests/Golden/\(name)")
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
