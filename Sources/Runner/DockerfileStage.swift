@@ -43,7 +43,7 @@ struct StageFiles {
     /// What the Dockerfile alone cannot tell, as sentences.
     var notes: [String] = []
 
-    func has(_ path: String) -> Bool { nodes[path] != nil }
+    func has(_ path: String) -> Bool { path == "/" || nodes[path] != nil }
 
     /// The files under (and at) a directory.
     func subtree(_ dir: String) -> [(String, Node)] {
@@ -51,9 +51,18 @@ struct StageFiles {
         return nodes.filter { $0.key == dir || $0.key.hasPrefix(prefix) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
+    /// The most paths one stage's model holds: COPYs of whole stages into each other can
+    /// otherwise double it per stage.
+    static let maxNodes = 200_000
+
     mutating func add(_ path: String, _ node: Node) {
         let p = TreeResolver.normalize(path)
         guard p != "/" else { return }
+        guard nodes.count < StageFiles.maxNodes || nodes[p] != nil else {
+            let note = "the stage's files were cut at \(StageFiles.maxNodes) paths (COPYs of whole stages into each other); later ones are not known"
+            if !notes.contains(note) { notes.append(note) }
+            return
+        }
         nodes[p] = node
     }
 
@@ -216,13 +225,14 @@ struct StageBuilder {
 
     private func copy(_ path: String, from: StageFiles, index: Int?, op: CopyOperation, origin: String, mode: UInt32?,
                       into s: inout StageFiles, multiple: Bool) {
-        guard let node = from.nodes[path] else { return }
+        guard let node = path == "/" ? StageFiles.Node(directory: true, mode: 0o755, content: .none, origin: "", line: 0) : from.nodes[path] else { return }
         let line = op.location.startLine
         if node.directory {
             // A directory's contents go into the destination (`COPY --from=x /usr/share/zoneinfo /usr/share/zoneinfo`).
             var dest = op.destination
             if dest.hasSuffix("/.") { dest.removeLast(2) }
             for (p, n) in from.subtree(path) {
+                if s.nodes.count >= StageFiles.maxNodes && s.nodes[p] == nil { s.add(p, n); break }
                 let rel = p == path ? "" : String(p.dropFirst(path == "/" ? 1 : path.count + 1))
                 var copy = n
                 copy.origin = origin
@@ -484,44 +494,58 @@ enum RunEffects {
     }
 }
 
-/// `fnmatch` without flags, for COPY sources (`*`, `?`, `[...]`).
+/// `fnmatch` without flags, for COPY sources (`*`, `?`, `[...]`): the iterative matcher that
+/// remembers only the last `*`, so a hostile pattern costs O(pattern × name), never exponential.
 enum Glob {
     static func matches(_ pattern: String, _ name: String) -> Bool {
         let p = Array(pattern), n = Array(name)
-        func go(_ i: Int, _ j: Int) -> Bool {
-            if i == p.count { return j == n.count }
-            switch p[i] {
-            case "*":
-                var k = j
-                while true {
-                    if go(i + 1, k) { return true }
-                    if k == n.count { return false }
-                    k += 1
-                }
-            case "?":
-                return j < n.count && go(i + 1, j + 1)
-            case "[":
-                guard j < n.count, let close = p[(i + 1)...].firstIndex(of: "]") else { return j < n.count && p[i] == n[j] && go(i + 1, j + 1) }
-                var set = Array(p[(i + 1)..<close])
-                let negate = set.first == "!" || set.first == "^"
-                if negate { set.removeFirst() }
-                var hit = false
-                var k = 0
-                while k < set.count {
-                    if k + 2 < set.count, set[k + 1] == "-" {
-                        if set[k] <= n[j] && n[j] <= set[k + 2] { hit = true }
-                        k += 3
-                    } else {
-                        if set[k] == n[j] { hit = true }
-                        k += 1
-                    }
-                }
-                return hit != negate && go(close + 1, j + 1)
-            default:
-                return j < n.count && p[i] == n[j] && go(i + 1, j + 1)
+        var i = 0, j = 0
+        var star = -1, mark = 0
+        while j < n.count {
+            if i < p.count, p[i] == "*" {
+                star = i
+                mark = j
+                i += 1
+            } else if i < p.count, let next = single(p, i, n[j]) {
+                i = next
+                j += 1
+            } else if star >= 0 {
+                i = star + 1
+                mark += 1
+                j = mark
+            } else {
+                return false
             }
         }
-        return go(0, 0)
+        while i < p.count, p[i] == "*" { i += 1 }
+        return i == p.count
+    }
+
+    /// The pattern position after matching one character at `i` (`?`, a class, a literal), or nil.
+    static func single(_ p: [Character], _ i: Int, _ c: Character) -> Int? {
+        switch p[i] {
+        case "?":
+            return i + 1
+        case "[":
+            guard let close = p[(i + 1)...].firstIndex(of: "]"), close > i + 1 else { return c == "[" ? i + 1 : nil }
+            var set = Array(p[(i + 1)..<close])
+            let negate = set.first == "!" || set.first == "^"
+            if negate { set.removeFirst() }
+            var hit = false
+            var k = 0
+            while k < set.count {
+                if k + 2 < set.count, set[k + 1] == "-" {
+                    if set[k] <= c && c <= set[k + 2] { hit = true }
+                    k += 3
+                } else {
+                    if set[k] == c { hit = true }
+                    k += 1
+                }
+            }
+            return hit != negate ? close + 1 : nil
+        default:
+            return p[i] == c ? i + 1 : nil
+        }
     }
 }
 

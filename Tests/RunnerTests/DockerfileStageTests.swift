@@ -1,0 +1,48 @@
+import Foundation
+@testable import Runner
+import Testing
+
+/// What the Dockerfile target reads of RUN lines, COPY patterns and hostile shapes.
+@Suite struct DockerfileStageTests {
+    @Test func globIsFnmatch() {
+        #expect(Glob.matches("*.crt", "ca-certificates.crt"))
+        #expect(Glob.matches("lib?.so.[0-9]", "libc.so.6"))
+        #expect(!Glob.matches("lib?.so.[!0-9]", "libc.so.6"))
+        #expect(Glob.matches("*", ""))
+        #expect(!Glob.matches("a*b", "ac"))
+        #expect(Glob.matches("a*b*c", "axxbyyc"))
+        // A pattern that is exponential for a naive backtracker ends at once.
+        #expect(!Glob.matches(String(repeating: "*a", count: 40) + "b", String(repeating: "a", count: 4000)))
+    }
+
+    @Test func runLinesTheTargetReads() {
+        #expect(RunEffects.commands("apk add --no-cache tzdata && adduser -D -g '' gopher; echo \"a b\"") ==
+                [["apk", "add", "--no-cache", "tzdata"], ["adduser", "-D", "-g", "", "gopher"], ["echo", "a b"]])
+        #expect(RunEffects.goBuildOutput(["-o", "/out/app", "./cmd/app"], workdir: "/src") == "/out/app")
+        #expect(RunEffects.goBuildOutput(["-ldflags=-s -w", "-o=bin/", "./cmd/server"], workdir: "/src") == "/src/bin/server")
+        #expect(RunEffects.goBuildOutput(["helloworld.go"], workdir: "/") == "/helloworld")
+        #expect(RunEffects.goBuildOutput(["."], workdir: "/build") == "/build/build")
+        var s = StageFiles()
+        RunEffects.addUser(["-S", "-D", "-H", "-h", "/app", "appuser"], tool: "adduser", to: &s)
+        RunEffects.addUser(["--system", "--uid", "1001", "--ingroup", "app", "svc"], tool: "adduser", to: &s)
+        RunEffects.addUser(["-r", "-u", "999", "-g", "999", "worker"], tool: "useradd", to: &s)
+        #expect(s.users.map(\.name) == ["appuser", "svc", "worker"])
+        #expect(s.users.map(\.id) == [100, 1001, 999])
+        #expect(s.users[0].home == "/app")
+        #expect(s.groups.map(\.name) == ["appuser"], "adduser makes a group of the user's name unless one is given")
+    }
+
+    /// Fifty stages, each copying the whole previous one twice: the model stops at its cap and
+    /// says so, instead of doubling 2^50 times.
+    @Test func stagesCopiedIntoEachOtherAreCapped() throws {
+        var text = "FROM debian:bookworm-slim AS s0\n"
+        for i in 1...50 { text += "FROM scratch AS s\(i)\nCOPY --from=s\(i - 1) / /a\nCOPY --from=s\(i - 1) / /b\n" }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sce-hostile-\(UUID().uuidString)")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        var c = RunConfiguration()
+        c.target = .dockerfile(url.path)
+        let doc = try Runner.check(c)
+        #expect(doc.dockerfile?.notes.contains { $0.contains("cut at \(StageFiles.maxNodes) paths") } == true)
+    }
+}
