@@ -9,6 +9,7 @@
 #   make build   release build of the executable (needs only the Swift toolchain)
 #   make install the fully static release binary into $(PREFIX)/bin (PREFIX ?= /usr/local)
 #   make fuzz    libFuzzer on every reader, FUZZ_SECONDS each (Fuzz/run.sh; crashes in Fuzz/crashes)
+#   make docs    docs/rules.md from the rules' metadata (the text of `explain`)
 #   make bench   whole-process timings against readelf, file, scanelf and `go version -m`
 
 SWIFT ?= swift
@@ -24,7 +25,7 @@ FAST_START = -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangle
 # warnings about static glibc are expected).
 STATIC = --static-swift-stdlib -Xswiftc -static-executable
 
-.PHONY: all build install deps testbinaries roots images peers test bench fuzz clean
+.PHONY: all build install deps testbinaries roots images peers test bench fuzz clean docs
 # Outside the clone on purpose: CI's fresh clone reuses it (see TestBinaries/make-roots.sh).
 ROOTS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/staticcheck-elf/roots
 IMAGES ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/staticcheck-elf/images
@@ -66,6 +67,10 @@ test: testbinaries roots images peers
 FUZZ_SECONDS ?= 60
 fuzz: testbinaries roots images peers
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh
+
+# docs/rules.md from the rules' own metadata (a test fails when it drifts).
+docs:
+	$(SWIFT) run staticcheck-elf list-rules --format docs > docs/rules.md
 
 bench: testbinaries
 	bash Benchmarks/bench.sh

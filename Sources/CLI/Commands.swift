@@ -108,6 +108,12 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit code 1: error, warning, info, never.")
     var failOn: FailOn = .error
 
+    @Option(name: [.short, .customLong("output")], help: "Write the output to this file (created or replaced) instead of standard output.")
+    var output: String?
+
+    @Option(name: .customLong("sarif-root"), help: "With --format sarif: artifact URIs are relative to this directory (default: the git repository holding the working directory, else the working directory).")
+    var sarifRoot: String?
+
     @Option(parsing: .singleValue, help: "Rules to turn off (RULE[,RULE]).")
     var disable: [String] = []
 
@@ -135,6 +141,8 @@ struct Check: ParsableCommand {
         c.disable = disable
         c.enable = enable
         c.paths = paths
+        c.output = output
+        c.sarifRoot = sarifRoot
         return c
     }
 
@@ -200,14 +208,19 @@ struct Explain: ParsableCommand {
 struct ListRules: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list-rules", abstract: "List every rule.")
 
-    enum ListFormat: String, ExpressibleByArgument { case text, markdown }
+    enum ListFormat: String, ExpressibleByArgument { case text, markdown, json, docs }
 
-    @Option(help: "text, or markdown (the README's rule table).")
+    @Option(help: "text; markdown (the README's rule table); json; or docs (docs/rules.md, every rule's documentation).")
     var format: ListFormat = .text
 
     func run() throws {
         let r = TextRenderer(color: false)
-        processOutput.write(format == .markdown ? r.markdownRuleTable(RuleRegistry.infos) : r.listRules(RuleRegistry.infos))
+        switch format {
+        case .text: processOutput.write(r.listRules(RuleRegistry.infos))
+        case .markdown: processOutput.write(r.markdownRuleTable(RuleRegistry.infos))
+        case .docs: processOutput.write(r.rulesDocument(RuleRegistry.infos))
+        case .json: processOutput.write(JSONRenderer.rules(RuleRegistry.infos))
+        }
     }
 }
 

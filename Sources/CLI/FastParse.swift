@@ -62,6 +62,8 @@ public enum FastParse {
             var name = Substring(a)
             var value: String?
             if let eq = a.firstIndex(of: "=") {
+                // `-o=FILE` is no spelling swift-argument-parser takes: leave it to it.
+                guard a.hasPrefix("--") else { return nil }
                 name = a[..<eq]
                 value = String(a[a.index(after: eq)...])
             } else if let next = rest.first, !next.hasPrefix("-") {
@@ -81,6 +83,8 @@ public enum FastParse {
             case "--fail-on":
                 guard let f = FailOn(rawValue: value) else { return nil }
                 o.failOn = f
+            case "-o", "--output": o.output = value
+            case "--sarif-root": o.sarifRoot = value
             case "--disable": o.disable.append(value)
             case "--enable": o.enable.append(value)
             default: return nil

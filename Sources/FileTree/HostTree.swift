@@ -63,7 +63,7 @@ public struct HostTree: FileTree {
         return t == "/" ? "/" + name : t + "/" + name
     }
 
-    static func workingDirectory() -> String {
+    public static func workingDirectory() -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard getcwd(&buffer, buffer.count) != nil else { return "/" }
         return String(cString: buffer)

@@ -3,9 +3,15 @@ import Rules
 
 /// GitHub Actions workflow commands: annotations on the files.
 public enum GitHubRenderer {
+    /// The annotations, most severe first (a step shows only the first 10 of each level, so
+    /// errors must not wait behind infos), in input order within a level; then the run's
+    /// summary as a plain log line.
     public static func render(_ doc: RunDocument) -> String {
-        var out = ""
+        var lines: [(rank: Int, line: String)] = []
         for r in doc.reports {
+            if let e = r.error {
+                lines.append((3, "::error file=\(property(visible(r.path))),title=\(property("cannot read"))::\(data(visible(e)))\n"))
+            }
             for f in r.findings {
                 let cmd: String
                 switch f.severity {
@@ -23,13 +29,13 @@ public enum GitHubRenderer {
                         text += "\n" + (edit == .replace ? "line \(l.line) becomes: " : "after line \(l.endLine), add: ") + visible(t)
                     }
                 }
-                out += "::\(cmd) \(place),title=\(property("\(f.rule) \(f.name)"))::\(data(text))\n"
-            }
-            if let e = r.error {
-                out += "::error file=\(property(visible(r.path))),title=\(property("cannot read"))::\(data(visible(e)))\n"
+                let rank = f.severity == .error ? 2 : f.severity == .warning ? 1 : 0
+                lines.append((rank, "::\(cmd) \(place),title=\(property("\(f.rule) \(f.name)"))::\(data(text))\n"))
             }
         }
-        return out
+        // A stable sort: Swift's sort is not, so the input index breaks ties.
+        let ordered = lines.enumerated().sorted { ($0.element.rank, -$0.offset) > ($1.element.rank, -$1.offset) }.map(\.element.line)
+        return ordered.joined() + "\(toolName): \(TextRenderer.summary(doc))\n"
     }
 
     /// Workflow-command data: control characters escaped first (`visible`), then GitHub's

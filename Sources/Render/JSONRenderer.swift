@@ -12,6 +12,32 @@ public enum JSONRenderer {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `list-rules --format json`: every rule's metadata and its docs page.
+    public static func rules(_ infos: [RuleInfo]) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("schemaVersion", 1)
+        w.key("rules")
+        w.beginArray()
+        for i in infos {
+            w.beginObject()
+            w.field("id", i.id)
+            w.field("name", i.name)
+            w.field("severity", i.severity.rawValue)
+            w.field("title", i.title)
+            w.field("summary", i.summary)
+            w.field("rationale", i.rationale)
+            w.field("fixBefore", i.fixBefore)
+            w.field("fixAfter", i.fixAfter)
+            w.field("helpUri", SARIFRenderer.helpURI(i))
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        w.endLine()
+        return w.string
+    }
+
     /// Streams the document to `sink` in pieces of about 64 KiB, so that checking thousands of
     /// files never holds (or copies while growing) the whole output.
     public static func write(_ doc: RunDocument, includeVerdict: Bool = true, to sink: (UnsafeRawBufferPointer) -> Void) {

@@ -87,6 +87,9 @@ public struct ImageSummary: Sendable, Hashable {
     public var argv: [String]
     public var user: String
     public var workingDir: String
+    /// The archive or layout directory on the host, when the image is one (not for
+    /// `docker-daemon:` or `podman:`): what SARIF points at.
+    public var hostPath: String?
 
     public init(reference: String, transport: String, name: String?, digest: String?, configDigest: String, platform: String,
                 layers: Int, argv: [String], user: String, workingDir: String) {

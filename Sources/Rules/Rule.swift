@@ -91,6 +91,11 @@ public struct Finding: Sendable, Hashable {
     public var command: String?
     /// The Dockerfile line that fixes it, when the target is a Dockerfile.
     public var location: SourceLocation?
+    /// What the finding is about, in words that stay the same from run to run and tool version
+    /// to tool version (the interpreter, the missing libraries, the glibc version, the user):
+    /// with the rule, the target and the file it makes the SARIF fingerprint. Empty for a rule
+    /// that has one finding per file whatever its cause (sizes, build paths).
+    public var evidence: [String] = []
 
     public init(_ info: RuleInfo, message: String, why: String, fix: String, command: String? = nil) {
         rule = info.id
@@ -137,5 +142,20 @@ extension Rule {
     /// A finding of this rule.
     static func finding(_ message: String, why: String, fix: String, command: String? = nil) -> Finding {
         Finding(info, message: message, why: why, fix: fix, command: command)
+    }
+}
+
+extension Finding {
+    /// This finding with `evidence` (see `Finding.evidence`).
+    func evidence(_ items: String?...) -> Finding {
+        var f = self
+        f.evidence = items.compactMap { $0 }
+        return f
+    }
+
+    func evidence(_ items: [String]) -> Finding {
+        var f = self
+        f.evidence = items
+        return f
     }
 }

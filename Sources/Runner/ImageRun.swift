@@ -50,6 +50,10 @@ enum ImageRun {
                                  digest: image.manifestDigest.map { "sha256:" + $0.hex }, configDigest: "sha256:" + image.configDigest.hex,
                                  platform: image.platform.description, layers: image.layerCount,
                                  argv: (c?.entrypoint ?? []) + (c?.cmd ?? []), user: c?.user ?? "", workingDir: c?.workingDir ?? "")
+        switch image.reference.transport {
+        case .dockerArchive(let path, _), .ociArchive(let path, _), .oci(let path, _), .path(let path): doc.image?.hostPath = path
+        case .dockerDaemon, .podman: break
+        }
         return doc
     }
 

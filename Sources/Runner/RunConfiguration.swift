@@ -44,6 +44,11 @@ public struct RunConfiguration: Sendable, Hashable {
     public var stage: String?
     /// `--diff`: print the Dockerfile edits the findings offer as a unified diff, not the report.
     public var diff = false
+    /// `-o FILE`: the output goes to this file (created or replaced) instead of standard output.
+    public var output: String?
+    /// `--sarif-root DIR`: SARIF artifact URIs are relative to it (else the repository root that
+    /// holds the working directory, else the working directory).
+    public var sarifRoot: String?
 
     public init() {}
 
@@ -56,6 +61,8 @@ public struct RunConfiguration: Sendable, Hashable {
         if paths.isEmpty && !isImage { return "give at least one file or directory to check, e.g. `staticcheck-elf ./main`" }
         if !isDockerfile && (stage != nil || !buildArgs.isEmpty || diff) { return "--stage, --build-arg and --diff go with --dockerfile" }
         if diff && format != .text { return "--diff prints a unified diff; leave out --format" }
+        if sarifRoot != nil && format != .sarif { return "--sarif-root goes with --format sarif" }
+        if let output, output.isEmpty { return "-o needs a file name" }
         if let platform, Platform(parsing: platform) == nil {
             return "unknown platform \(platform); use linux/ARCH with ARCH one of amd64, 386, arm64, arm, riscv64, s390x, ppc64, ppc64le, mips, mipsle, mips64, mips64le, loong64"
         }

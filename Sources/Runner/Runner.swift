@@ -64,6 +64,20 @@ public enum Runner {
 
     /// Checks, writes the document in the configured format, and returns the exit status.
     public static func run(_ config: RunConfiguration, to out: RunOutput) -> Int32 {
+        // `-o FILE`: opened first, so a path that cannot be written ends the run before any work.
+        var out = out
+        var file: OutputFile?
+        if let path = config.output {
+            switch OutputFile.create(path) {
+            case .success(let f): file = f
+            case .failure(let e):
+                out.warn("staticcheck-elf: -o \(path): \(e.message)")
+                return 2
+            }
+            let warn = out.warn
+            out = RunOutput(write: { bytes in file?.write(bytes) }, warn: warn)
+        }
+        defer { file?.close() }
         let doc: RunDocument
         do {
             doc = try check(config)
@@ -78,7 +92,13 @@ public enum Runner {
         if config.diff {
             out.write(doc.dockerfileDiff ?? "")
         } else {
-            render(doc, format: config.format, color: config.color, to: out)
+            render(doc, format: config.format, color: config.color && file == nil, to: out,
+                   sarif: config.format == .sarif ? SARIFPlace.context(config, doc) : nil)
+        }
+        file?.close()
+        if let f = file, let problem = f.problem {
+            out.warn("staticcheck-elf: -o \(config.output ?? ""): \(problem)")
+            return 2
         }
         if config.format != .text {
             for r in doc.reports { if let e = r.error { out.warn("staticcheck-elf: \(e)") } }
@@ -87,11 +107,11 @@ public enum Runner {
     }
 
     /// Writes `doc` as text, JSON, SARIF or GitHub annotations.
-    public static func render(_ doc: RunDocument, format: OutputFormat, color: Bool, to out: RunOutput) {
+    public static func render(_ doc: RunDocument, format: OutputFormat, color: Bool, to out: RunOutput, sarif: SARIFContext? = nil) {
         switch format {
         case .text: out.write(TextRenderer(color: color).render(doc))
         case .json: JSONRenderer.write(doc, to: out.write)
-        case .sarif: out.write(SARIFRenderer.render(doc, rules: RuleRegistry.infos))
+        case .sarif: out.write(SARIFRenderer.render(doc, rules: RuleRegistry.infos, context: sarif))
         case .github: out.write(GitHubRenderer.render(doc))
         }
     }

@@ -17,6 +17,8 @@ import Testing
         ("--fail-on", FailOn.allCases.map(\.rawValue)),
         ("--disable", ["SE101", "SE400,SE401", "debug-info"]),
         ("--enable", ["SE101", "SE400"]),
+        ("--output", ["out.txt", "reports/out.sarif"]),
+        ("--sarif-root", [".", "/srv/repo"]),
     ]
 
     /// swift-argument-parser's reading of `args` as the configuration it produces.
@@ -40,6 +42,8 @@ import Testing
                     "--disable", "SE400", "--disable=SE401", "--enable", "SE401", "a", "b"])
         out.append(["--target=debian-slim", "--platform", "linux/amd64", "--format=json", "--fail-on", "never", "a"])
         out.append(["--root", "rootfs", "--at=/app/server", "--format", "json", "dist/server"])
+        out.append(["--format", "sarif", "-o", "results.sarif", "--sarif-root", "..", "dist"])
+        out.append(["-o", "report.txt", "dist/main"])
         // --image alone: no PATH, the image's own command.
         out.append(["--image", "docker-archive:app.tar"])
         out.append(["--image=oci-archive:app.tar:v1", "--format", "json"])
@@ -70,7 +74,7 @@ import Testing
     /// What the fast parser does not take goes to swift-argument-parser whole.
     @Test(arguments: [["--help"], ["help"], ["inspect", "x"], ["explain", "SE101"], ["list-rules"], ["--version"],
                       ["--format", "yaml", "x"], ["--fail-on=sometimes", "x"], ["--frobnicate", "x"], ["--target"],
-                      ["--", "-weird-name"], ["-v", "x"], ["--format", "--target", "x"],
+                      ["--", "-weird-name"], ["-v", "x"], ["-o=out", "x"], ["-o"], ["--format", "--target", "x"],
                       ["--target", "alpine", "--root", "r", "x"], ["--root"], ["--image", "a.tar", "--root", "r"], ["--image"]])
     func fastParseDeclines(_ args: [String]) {
         #expect(FastParse.check(args) == nil, "\(args)")

@@ -38,7 +38,7 @@ public enum SE101MissingInterpreter: Rule {
         }
         return [finding("the interpreter \(interp) (PT_INTERP) does not exist in \(c.target.name)\(libs); docker run prints `exec \(c.imagePath): no such file or directory`",
                         why: "The kernel opens the PT_INTERP loader before the program runs; when it is missing, execve fails with ENOENT, which reads as if \(c.imagePath) itself were missing.",
-                        fix: fix, command: command)]
+                        fix: fix, command: command).evidence(interp)]
     }
 
     static func baseWith(_ interp: String) -> String {

@@ -25,7 +25,7 @@ public enum SE102MissingLibrary: Rule {
         return [finding("\(missing.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") not found in \(c.target.name) (searched \(searched.joined(separator: ":"))); the program prints `\(line)`",
                         why: "The loader resolves every DT_NEEDED library before main runs and exits with status 127 when one is missing.",
                         fix: c.go != nil ? "build without cgo (CGO_ENABLED=0) or statically, or use a base image that ships \(names)"
-                                         : cFix(load.missing.map(\.name), names: names, c))]
+                                         : cFix(load.missing.map(\.name), names: names, c)).evidence(load.missing.map(\.name))]
     }
 
     /// For C programs: a static link, a base that has the libraries (distroless/cc for the C++

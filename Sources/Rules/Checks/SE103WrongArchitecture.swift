@@ -38,7 +38,7 @@ public enum SE103WrongArchitecture: Rule {
         }
         return [finding("\(c.path) is \(name) (ELF\(bits), \(order)-endian) but the target platform is \(c.platform); docker run prints `exec \(c.imagePath): exec format error`",
                         why: "A \(c.platform) kernel executes \(c.platform.executableKinds.map { "\($0.machine == .i386 ? "i386" : $0.machine.factName(bits: $0.bits, order: $0.order))" }.joined(separator: " and ")) binaries; any other machine is ENOEXEC without binfmt emulation.",
-                        fix: fix, command: command)]
+                        fix: fix, command: command).evidence(name, "\(c.platform)")]
     }
 
     /// The Linux platforms Docker builds and runs images for (buildx / containerd platform

@@ -25,11 +25,11 @@ public enum SE104ScriptInterpreterMissing: Rule {
         if sb.hasCarriageReturn {
             return [finding("the #! line of \(c.path) ends in CR LF, so the kernel looks for `\(sb.interpreter.replacingCR)`; docker run prints `exec \(c.imagePath): no such file or directory`",
                             why: "The kernel splits the #! line at spaces, tabs and the newline only: the carriage return stays part of the interpreter's path.",
-                            fix: "convert the file to LF line endings (`sed -i 's/\\r$//' \(c.path)` or dos2unix) and keep it that way with `*.sh text eol=lf` in .gitattributes")]
+                            fix: "convert the file to LF line endings (`sed -i 's/\\r$//' \(c.path)` or dos2unix) and keep it that way with `*.sh text eol=lf` in .gitattributes").evidence("CRLF")]
         }
         guard !c.target.fileExists(sb.interpreter) else { return [] }
         return [finding("the script's interpreter \(sb.interpreter) does not exist in \(c.target.name); docker run prints `exec \(c.imagePath): no such file or directory`",
                         why: "The kernel executes the #! interpreter; when it is missing, execve fails with ENOENT as if the script were missing.",
-                        fix: "run the program directly with an exec-form ENTRYPOINT [\"/app\"], or use a base image that has \(sb.interpreter) (busybox, alpine, debian-slim)")]
+                        fix: "run the program directly with an exec-form ENTRYPOINT [\"/app\"], or use a base image that has \(sb.interpreter) (busybox, alpine, debian-slim)").evidence(sb.interpreter)]
     }
 }

@@ -38,7 +38,7 @@ public enum SE107GlibcTooNew: Rule {
         let line = load.messages(argv0: c.imagePath).first ?? ""
         return [finding("\(c.path) needs \(versions.joined(separator: ", ")) (newest \(newest)) and \(theirs)\(by); the loader prints `\(line)`",
                         why: "ld.so checks every required symbol version after loading the libraries and exits before main when one is missing.",
-                        fix: fix(newest: newest, target: glibcTarget, go: c.go))]
+                        fix: fix(newest: newest, target: glibcTarget, go: c.go)).evidence(newest)]
     }
 
     static func fix(newest: String, target: String?, go: GoFacts?) -> String {

@@ -39,6 +39,6 @@ public enum SE108LibcMismatch: Rule {
         }
         return [finding("\(c.path) is linked against \(programLibc.rawValue) (PT_INTERP \(interp)) and \(c.target.name) has \(theirs)\(outcome)",
                         why: "A program runs only with the C library it was linked against: its loader path and symbol names belong to that library.",
-                        fix: fix)]
+                        fix: fix).evidence(interp, libc.kind.rawValue)]
     }
 }

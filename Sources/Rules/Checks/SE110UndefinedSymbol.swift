@@ -42,7 +42,7 @@ public enum SE110UndefinedSymbol: Rule {
         } else {
             fix = "copy the library that defines \(first.displayName) into the target, or build on the target's own libraries (its libc: golang:alpine for alpine)"
         }
-        return [finding(what, why: "ld.so binds every imported symbol to a loaded library that defines it; a symbol nothing defines ends the program with status 127 at start or at its first call.", fix: fix)]
+        return [finding(what, why: "ld.so binds every imported symbol to a loaded library that defines it; a symbol nothing defines ends the program with status 127 at start or at its first call.", fix: fix).evidence(undefined.map(\.displayName))]
     }
 
     static func list(_ names: [String]) -> String {

@@ -25,6 +25,6 @@ public enum SE111UserNotFound: Rule {
         let file = groupMissing ? "/etc/group" : "/etc/passwd"
         return [finding("\(what): the container fails before \(c.imagePath) runs, with `\(message)`",
                         why: "Docker looks USER up in the image's \(file) when it creates the container; only numeric ids need no entry.",
-                        fix: "use numeric ids (USER 65532:65532), or add the entry: COPY --from=build \(file) \(file) from a stage that has it (e.g. after `adduser -D -u 65532 \(name)`)")]
+                        fix: "use numeric ids (USER 65532:65532), or add the entry: COPY --from=build \(file) \(file) from a stage that has it (e.g. after `adduser -D -u 65532 \(name)`)").evidence(spec)]
     }
 }

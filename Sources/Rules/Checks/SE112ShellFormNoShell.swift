@@ -24,6 +24,6 @@ public enum SE112ShellFormNoShell: Rule {
         }
         return [finding("the command is in shell form (\(sh.shell) -c \"\(sh.command)\") and \(sh.shell) is not in the image: `\(message)`",
                         why: "Shell form is stored wrapped in \(sh.shell) -c; the runtime must find the shell first, and this image has none.",
-                        fix: exec.map { "use exec form: ENTRYPOINT \($0) (or CMD \($0))" } ?? "use exec form (ENTRYPOINT [\"/app\", \"arg\"]), or a base image with \(sh.shell)")]
+                        fix: exec.map { "use exec form: ENTRYPOINT \($0) (or CMD \($0))" } ?? "use exec form (ENTRYPOINT [\"/app\", \"arg\"]), or a base image with \(sh.shell)").evidence(sh.shell)]
     }
 }

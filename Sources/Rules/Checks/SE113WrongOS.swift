@@ -58,6 +58,6 @@ public enum SE113WrongOS: Rule {
         }
         return [finding("\(c.path) is a program for \(os.displayName) (\(os.evidence)), not Linux\(arch); \(outcome)",
                         why: "Linux checks the ELF machine, not the OS a program was built for; another kernel's system calls do not work here.",
-                        fix: fix, command: command)]
+                        fix: fix, command: command).evidence(os.displayName)]
     }
 }
