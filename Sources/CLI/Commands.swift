@@ -14,6 +14,7 @@ import Darwin
 
 extension OutputFormat: ExpressibleByArgument {}
 extension FailOn: ExpressibleByArgument {}
+extension ColorMode: ExpressibleByArgument {}
 
 /// The command line: argv to a configuration, then the run in the Runner library.
 public struct StaticCheckELF: ParsableCommand {
@@ -57,17 +58,20 @@ func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
     }
 }
 
-/// Colour on a terminal, never when NO_COLOR is set (no-color.org) or TERM is dumb.
-func useColor() -> Bool {
-    if let v = getenv("NO_COLOR"), v.pointee != 0 { return false }
-    if let t = getenv("TERM"), String(cString: t) == "dumb" { return false }
-    return isatty(STDOUT_FILENO) != 0
+/// `mode` decided for this process: its NO_COLOR and TERM, and whether standard output is a terminal.
+func useColor(_ mode: ColorMode) -> Bool {
+    mode.useColor(noColor: getenv("NO_COLOR").map { String(cString: $0) },
+                  term: getenv("TERM").map { String(cString: $0) },
+                  isTerminal: isatty(STDOUT_FILENO) != 0)
 }
+
+/// The help text for `--color`, the same on every command.
+let colorHelp = ArgumentHelp("Colour in text output; auto: on a terminal, unless NO_COLOR is set (no-color.org) or TERM is dumb.")
 
 /// Runs a check and flushes standard output: the process's exit status.
 public func runCheck(_ config: RunConfiguration) -> Int32 {
     var config = config
-    config.color = useColor()
+    config.color = useColor(config.colorMode)
     return Runner.run(config, to: processOutput)
 }
 
@@ -108,6 +112,9 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit code 1: error, warning, info, never.")
     var failOn: FailOn = .error
 
+    @Option(help: colorHelp)
+    var color: ColorMode = .auto
+
     @Option(parsing: .singleValue, help: "Rules to turn off (RULE[,RULE]).")
     var disable: [String] = []
 
@@ -132,6 +139,7 @@ struct Check: ParsableCommand {
         c.platform = platform
         c.format = format
         c.failOn = failOn
+        c.colorMode = color
         c.disable = disable
         c.enable = enable
         c.paths = paths
@@ -160,6 +168,9 @@ struct Inspect: ParsableCommand {
     @Option(help: "Also say what the dynamic loader would map for each file in this root directory.")
     var root: String?
 
+    @Option(help: colorHelp)
+    var color: ColorMode = .auto
+
     @Argument(help: "Files or directories.")
     var paths: [String] = []
 
@@ -168,6 +179,7 @@ struct Inspect: ParsableCommand {
         c.format = format
         c.crossCheck = crossCheck
         c.root = root
+        c.colorMode = color
         c.paths = paths
         return c
     }
@@ -178,7 +190,7 @@ struct Inspect: ParsableCommand {
 
     func run() throws {
         var c = configuration
-        c.color = useColor()
+        c.color = useColor(c.colorMode)
         throw ExitCode(Runner.inspect(c, to: processOutput))
     }
 }
@@ -189,11 +201,14 @@ struct Explain: ParsableCommand {
     @Argument(help: "A rule ID (SE101) or name (missing-interpreter).")
     var rule: String
 
+    @Option(help: colorHelp)
+    var color: ColorMode = .auto
+
     func run() throws {
         guard let info = RuleRegistry.info(rule) else {
             throw ValidationError("unknown rule \(rule); `staticcheck-elf list-rules` shows them")
         }
-        processOutput.write(TextRenderer(color: useColor()).explain(info))
+        processOutput.write(TextRenderer(color: useColor(color)).explain(info))
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Runner
 import TestSupport
 import Testing
 
@@ -263,6 +264,45 @@ func json(_ s: String) throws -> [String: Any] {
         let plain = try run(script, ["-qec", "\(cli) main", "/dev/null"], environment: ["PATH": "/usr/bin:/bin", "TERM": "xterm", "NO_COLOR": "1"], cwd: dir.path)
         #expect(plain.stdout.contains("will not start"))
         #expect(!plain.stdout.contains("\u{1B}["))
+    }
+
+    /// `--color` comes first: `always` colours a pipe even with NO_COLOR and TERM=dumb, `never`
+    /// leaves a terminal plain; `auto` (the default) is the environment's and the terminal's.
+    @Test func colorFlagComesBeforeTheEnvironment() throws {
+        let script = try #require(which("script"), "script(1) from bsdutils")
+        let dir = try workdir(["main": "go/server-cgo1"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let red = "\u{1B}[31mwill not start"
+        let always = try sce(["--color", "always", "main"], cwd: dir.path, env: ["NO_COLOR": "1", "TERM": "dumb"])
+        #expect(always.status == 1)
+        #expect(always.stdout.contains(red), "\(always.stdout.prefix(300))")
+        // The same through swift-argument-parser (the fast parser does not take -v).
+        #expect(try sce(["check", "-v", "--color=always", "main"], cwd: dir.path).stdout == always.stdout)
+        #expect(!(try sce(["--color", "auto", "main"], cwd: dir.path, env: ["TERM": "xterm"]).stdout.contains("\u{1B}[")))
+        #expect(!(try sce(["--color", "never", "main"], cwd: dir.path).stdout.contains("\u{1B}[")))
+        func onTerminal(_ args: String, _ env: [String: String]) throws -> String {
+            try run(script, ["-qec", "\(cli) \(args)", "/dev/null"], environment: ["PATH": "/usr/bin:/bin"].merging(env) { $1 }, cwd: dir.path).stdout
+        }
+        let never = try onTerminal("--color never main", ["TERM": "xterm"])
+        #expect(never.contains("will not start") && !never.contains("\u{1B}["), "\(never.prefix(300))")
+        #expect(!(try onTerminal("--color=auto main", ["TERM": "dumb"]).contains("\u{1B}[")))
+        // An empty NO_COLOR is not set (no-color.org).
+        #expect(try onTerminal("main", ["TERM": "xterm", "NO_COLOR": ""]).contains(red))
+        // explain and inspect take it too.
+        #expect(try sce(["explain", "--color", "always", "SE101"]).stdout.contains("\u{1B}[1mSE101"))
+        #expect(!(try sce(["explain", "SE101"]).stdout.contains("\u{1B}[")))
+        #expect(try sce(["inspect", "--color", "always", "main"], cwd: dir.path).stdout.contains("\u{1B}["))
+        #expect(try sce(["inspect", "--color", "sometimes", "main"], cwd: dir.path).status == 64)
+    }
+
+    /// The decision itself, in order: the flag, a non-empty NO_COLOR, TERM=dumb, the terminal.
+    @Test(arguments: [
+        (ColorMode.always, "1", "dumb", false, true), (.never, nil, "xterm", true, false),
+        (.auto, "1", "xterm", true, false), (.auto, "", "xterm", true, true), (.auto, nil, "dumb", true, false),
+        (.auto, nil, "xterm", true, true), (.auto, nil, nil, false, false), (.auto, nil, nil, true, true),
+    ] as [(ColorMode, String?, String?, Bool, Bool)])
+    func colorDecision(_ mode: ColorMode, _ noColor: String?, _ term: String?, _ isTerminal: Bool, _ want: Bool) {
+        #expect(mode.useColor(noColor: noColor, term: term, isTerminal: isTerminal) == want)
     }
 }
 

@@ -15,6 +15,7 @@ import Testing
         ("--platform", ["linux/arm64", "linux/386"]),
         ("--format", OutputFormat.allCases.map(\.rawValue)),
         ("--fail-on", FailOn.allCases.map(\.rawValue)),
+        ("--color", ColorMode.allCases.map(\.rawValue)),
         ("--disable", ["SE101", "SE400,SE401", "debug-info"]),
         ("--enable", ["SE101", "SE400"]),
     ]
@@ -37,8 +38,8 @@ import Testing
         }
         // Everything at once, both spellings, repeated list options.
         out.append(["--target", "alpine", "--platform=linux/arm64", "--format", "sarif", "--fail-on=warning",
-                    "--disable", "SE400", "--disable=SE401", "--enable", "SE401", "a", "b"])
-        out.append(["--target=debian-slim", "--platform", "linux/amd64", "--format=json", "--fail-on", "never", "a"])
+                    "--disable", "SE400", "--disable=SE401", "--enable", "SE401", "--color", "always", "a", "b"])
+        out.append(["--target=debian-slim", "--platform", "linux/amd64", "--format=json", "--fail-on", "never", "--color=never", "a"])
         out.append(["--root", "rootfs", "--at=/app/server", "--format", "json", "dist/server"])
         // --image alone: no PATH, the image's own command.
         out.append(["--image", "docker-archive:app.tar"])
@@ -71,7 +72,8 @@ import Testing
     @Test(arguments: [["--help"], ["help"], ["inspect", "x"], ["explain", "SE101"], ["list-rules"], ["--version"],
                       ["--format", "yaml", "x"], ["--fail-on=sometimes", "x"], ["--frobnicate", "x"], ["--target"],
                       ["--", "-weird-name"], ["-v", "x"], ["--format", "--target", "x"],
-                      ["--target", "alpine", "--root", "r", "x"], ["--root"], ["--image", "a.tar", "--root", "r"], ["--image"]])
+                      ["--target", "alpine", "--root", "r", "x"], ["--root"], ["--image", "a.tar", "--root", "r"], ["--image"],
+                      ["--color", "sometimes", "x"], ["--color"]])
     func fastParseDeclines(_ args: [String]) {
         #expect(FastParse.check(args) == nil, "\(args)")
     }
