@@ -16,12 +16,22 @@ extension OutputFormat: ExpressibleByArgument {}
 extension FailOn: ExpressibleByArgument {}
 extension ColorMode: ExpressibleByArgument {}
 
+/// The exit statuses (`ExitPolicy`, and 64 for a usage error), in the help of the command and
+/// of `check`, and so in the man page.
+let exitCodes = """
+    EXIT CODES:
+      0   no finding at or above --fail-on (default: error)
+      1   a finding at or above --fail-on
+      2   an input could not be read or parsed (the other inputs are still checked)
+      64  usage error: an unknown option, value, target, platform or rule
+    """
+
 /// The command line: argv to a configuration, then the run in the Runner library.
 public struct StaticCheckELF: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "staticcheck-elf",
         abstract: "Will this binary start in a FROM scratch container, what will it need, and what to change.",
-        discussion: "Reads ELF executables (Go binaries first) without running them. Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 an input could not be read or parsed, 64 usage error.",
+        discussion: "Reads ELF executables (Go binaries first) without running them.\n\n" + exitCodes,
         version: toolVersion,
         subcommands: [Check.self, Inspect.self, Explain.self, ListRules.self],
         defaultSubcommand: Check.self)
@@ -77,7 +87,8 @@ public func runCheck(_ config: RunConfiguration) -> Int32 {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check files (default): the start verdict, the findings, the fixes.")
+        abstract: "Check files (default): the start verdict, the findings, the fixes.",
+        discussion: exitCodes)
 
     @Option(help: "The image the files will run in: \(TargetProfile.names.joined(separator: ", ")) (default: scratch).")
     var target: String?

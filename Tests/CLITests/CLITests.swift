@@ -114,6 +114,42 @@ func json(_ s: String) throws -> [String: Any] {
         #expect(r.stdout.contains("hello: starts on scratch"))
     }
 
+    /// `--help` (of the command and of `check`) lists every exit code, and each happens as it says.
+    @Test func exitCodesAreInTheHelpAndEachHappens() throws {
+        for args in [["--help"], ["check", "--help"]] {
+            let help = try sce(args)
+            #expect(help.status == 0)
+            for line in ["EXIT CODES:", "  0   no finding at or above --fail-on (default: error)", "  1   a finding at or above --fail-on",
+                         "  2   an input could not be read or parsed (the other inputs are still checked)", "  64  usage error"] {
+                #expect(help.stdout.contains(line), "\(args): \(line)")
+            }
+        }
+        let dir = try workdir(["static": "go/server-cgo0", "cgo": "go/server-cgo1"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(atPath: TestPaths.hostile.appendingPathComponent("trunc-header-40.elf").path,
+                                         toPath: dir.appendingPathComponent("truncated").path)
+        // 0: a static Go binary; its warning (SE300, no CA roots in scratch) is below --fail-on error.
+        let ok = try sce(["static"], cwd: dir.path)
+        #expect(ok.status == 0, "\(ok.stdout)")
+        #expect(ok.stdout.contains("warning SE300"))
+        #expect(try sce(["--fail-on", "warning", "static"], cwd: dir.path).status == 1)
+        // 1: a cgo binary on scratch.
+        #expect(try sce(["cgo"], cwd: dir.path).status == 1)
+        // 2: a truncated file; the other input is still checked.
+        let truncated = try sce(["truncated", "static"], cwd: dir.path)
+        #expect(truncated.status == 2)
+        #expect(truncated.stdout.contains("header is truncated"))
+        #expect(truncated.stdout.contains("static: starts on scratch"))
+        // 64: a usage error, said on standard error.
+        let unknownOption = try sce(["--frobnicate", "static"], cwd: dir.path)
+        #expect(unknownOption.status == 64)
+        #expect(unknownOption.stderr.contains("Unknown option '--frobnicate'"))
+        let unknownRule = try sce(["--disable", "SE101,SE999", "static"], cwd: dir.path)
+        #expect(unknownRule.status == 64)
+        #expect(unknownRule.stderr.contains("unknown rule SE999"))
+        #expect(unknownRule.stdout.isEmpty)
+    }
+
     @Test func platformChangesTheVerdict() throws {
         let dir = try workdir(["app": "go/hello-linux-arm64"])
         let amd = try sce(["--platform", "linux/amd64", "app"], cwd: dir.path)
