@@ -73,7 +73,8 @@ import Testing
                       ["--format", "yaml", "x"], ["--fail-on=sometimes", "x"], ["--frobnicate", "x"], ["--target"],
                       ["--", "-weird-name"], ["-v", "x"], ["--format", "--target", "x"],
                       ["--target", "alpine", "--root", "r", "x"], ["--root"], ["--image", "a.tar", "--root", "r"], ["--image"],
-                      ["--color", "sometimes", "x"], ["--color"]])
+                      ["--color", "sometimes", "x"], ["--color"], ["--generate-completion-script", "bash"],
+                      ["--generate-completion-script=zsh"], ["--experimental-dump-help"]])
     func fastParseDeclines(_ args: [String]) {
         #expect(FastParse.check(args) == nil, "\(args)")
     }
