@@ -7,7 +7,10 @@
 #   make images  the real container images of the --image tests and their truth
 #                (TestBinaries/make-images.sh; STATICCHECK_BIG_IMAGE=1 adds the ~1 GiB one)
 #   make build   release build of the executable (needs only the Swift toolchain)
-#   make install the fully static release binary into $(PREFIX)/bin (PREFIX ?= /usr/local)
+#   make install the fully static release binary into $(PREFIX)/bin (PREFIX ?= /usr/local), its
+#                shell completions and its man page into $(PREFIX)/share
+#   make completions  bash, zsh and fish completions of $(BIN), under $(SHARE_OUT)
+#   make man     the man page of $(BIN), under $(SHARE_OUT)/man/man1
 #   make fuzz    libFuzzer on every reader, FUZZ_SECONDS each (Fuzz/run.sh; crashes in Fuzz/crashes)
 #   make docs    docs/rules.md from the rules' metadata (the text of `explain`)
 #   make bench   whole-process timings against readelf, file, scanelf and `go version -m`
@@ -25,7 +28,7 @@ FAST_START = -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangle
 # warnings about static glibc are expected).
 STATIC = --static-swift-stdlib -Xswiftc -static-executable
 
-.PHONY: all build install deps testbinaries roots images peers test bench fuzz clean docs
+.PHONY: all build install completions man deps testbinaries roots images peers test bench fuzz clean docs
 # Outside the clone on purpose: CI's fresh clone reuses it (see TestBinaries/make-roots.sh).
 ROOTS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/staticcheck-elf/roots
 IMAGES ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/staticcheck-elf/images
@@ -39,8 +42,45 @@ build:
 
 install:
 	$(SWIFT) build -c release --product staticcheck-elf $(STATIC) $(FAST_START)
-	install -d $(DESTDIR)$(PREFIX)/bin
+	$(MAKE) completions man BIN=.build/release/staticcheck-elf
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d \
+		$(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 .build/release/staticcheck-elf $(DESTDIR)$(PREFIX)/bin/staticcheck-elf
+	install -m 644 $(SHARE_OUT)/bash-completion/completions/staticcheck-elf $(DESTDIR)$(PREFIX)/share/bash-completion/completions/
+	install -m 644 $(SHARE_OUT)/zsh/site-functions/_staticcheck-elf $(DESTDIR)$(PREFIX)/share/zsh/site-functions/
+	install -m 644 $(SHARE_OUT)/fish/vendor_completions.d/staticcheck-elf.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/
+	install -m 644 $(SHARE_OUT)/man/man1/staticcheck-elf.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+# Completions and the man page are made by swift-argument-parser from the command's own
+# definition, so they never drift from the options: `--generate-completion-script SHELL`, and
+# the generate-manual tool (what `swift package plugin generate-manual` runs, built here on its
+# own so that it reads $(BIN) instead of building every product again) on
+# `--experimental-dump-help`. Generated under $(SHARE_OUT) in the installed layout, never committed.
+# BIN is the release build unless given (the tests give the debug one).
+BIN ?= .build/release/staticcheck-elf
+SHARE_OUT ?= .build/share
+ARGUMENT_PARSER = .build/checkouts/swift-argument-parser
+MANUAL_TOOL = .build/generate-manual
+# The man page's date is the last commit's, so the same commit gives the same page.
+MAN_DATE = $(shell git log -1 --format=%cs 2>/dev/null || date +%F)
+
+completions:
+	test -x $(BIN) || $(MAKE) build
+	install -d $(SHARE_OUT)/bash-completion/completions $(SHARE_OUT)/zsh/site-functions $(SHARE_OUT)/fish/vendor_completions.d
+	$(BIN) --generate-completion-script bash > $(SHARE_OUT)/bash-completion/completions/staticcheck-elf
+	$(BIN) --generate-completion-script zsh > $(SHARE_OUT)/zsh/site-functions/_staticcheck-elf
+	$(BIN) --generate-completion-script fish > $(SHARE_OUT)/fish/vendor_completions.d/staticcheck-elf.fish
+
+# The generic EXIT STATUS sentence ("0 on success, >0 if an error occurs") would contradict
+# exit 1 for findings: it points to the EXIT CODES list of the description instead.
+man:
+	test -x $(BIN) || $(MAKE) build
+	test -d $(ARGUMENT_PARSER) || $(SWIFT) package resolve
+	$(SWIFT) build --package-path $(ARGUMENT_PARSER) --scratch-path $(CURDIR)/$(MANUAL_TOOL) --product generate-manual
+	install -d $(SHARE_OUT)/man/man1
+	$(MANUAL_TOOL)/debug/generate-manual $(BIN) --date $(MAN_DATE) --output-directory $(SHARE_OUT)/man/man1
+	sed -i 's/^\.Ex -std$$/The exit codes are listed under EXIT CODES in the description./' $(SHARE_OUT)/man/man1/staticcheck-elf.1
 
 deps:
 	bash TestBinaries/install-deps.sh

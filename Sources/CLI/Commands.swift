@@ -14,13 +14,24 @@ import Darwin
 
 extension OutputFormat: ExpressibleByArgument {}
 extension FailOn: ExpressibleByArgument {}
+extension ColorMode: ExpressibleByArgument {}
+
+/// The exit statuses (`ExitPolicy`, and 64 for a usage error), in the help of the command and
+/// of `check`, and so in the man page.
+let exitCodes = """
+    EXIT CODES:
+      0   no finding at or above --fail-on (default: error)
+      1   a finding at or above --fail-on
+      2   an input could not be read or parsed (the other inputs are still checked)
+      64  usage error: an unknown option, value, target, platform or rule
+    """
 
 /// The command line: argv to a configuration, then the run in the Runner library.
 public struct StaticCheckELF: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "staticcheck-elf",
         abstract: "Will this binary start in a FROM scratch container, what will it need, and what to change.",
-        discussion: "Reads ELF executables (Go binaries first) without running them. Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 an input could not be read or parsed, 64 usage error.",
+        discussion: "Reads ELF executables (Go binaries first) without running them.\n\n" + exitCodes,
         version: toolVersion,
         subcommands: [Check.self, Inspect.self, Explain.self, ListRules.self],
         defaultSubcommand: Check.self)
@@ -57,23 +68,27 @@ func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
     }
 }
 
-/// Colour on a terminal, never when NO_COLOR is set (no-color.org) or TERM is dumb.
-func useColor() -> Bool {
-    if let v = getenv("NO_COLOR"), v.pointee != 0 { return false }
-    if let t = getenv("TERM"), String(cString: t) == "dumb" { return false }
-    return isatty(STDOUT_FILENO) != 0
+/// `mode` decided for this process: its NO_COLOR and TERM, and whether standard output is a terminal.
+func useColor(_ mode: ColorMode) -> Bool {
+    mode.useColor(noColor: getenv("NO_COLOR").map { String(cString: $0) },
+                  term: getenv("TERM").map { String(cString: $0) },
+                  isTerminal: isatty(STDOUT_FILENO) != 0)
 }
+
+/// The help text for `--color`, the same on every command.
+let colorHelp = ArgumentHelp("Colour in text output; auto: on a terminal, unless NO_COLOR is set (no-color.org) or TERM is dumb.")
 
 /// Runs a check and flushes standard output: the process's exit status.
 public func runCheck(_ config: RunConfiguration) -> Int32 {
     var config = config
-    config.color = useColor()
+    config.color = useColor(config.colorMode)
     return Runner.run(config, to: processOutput)
 }
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check files (default): the start verdict, the findings, the fixes.")
+        abstract: "Check files (default): the start verdict, the findings, the fixes.",
+        discussion: exitCodes)
 
     @Option(help: "The image the files will run in: \(TargetProfile.names.joined(separator: ", ")) (default: scratch).")
     var target: String?
@@ -114,6 +129,9 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("sarif-root"), help: "With --format sarif: artifact URIs are relative to this directory (default: the git repository holding the working directory, else the working directory).")
     var sarifRoot: String?
 
+    @Option(help: colorHelp)
+    var color: ColorMode = .auto
+
     @Option(parsing: .singleValue, help: "Rules to turn off (RULE[,RULE]).")
     var disable: [String] = []
 
@@ -138,6 +156,7 @@ struct Check: ParsableCommand {
         c.platform = platform
         c.format = format
         c.failOn = failOn
+        c.colorMode = color
         c.disable = disable
         c.enable = enable
         c.paths = paths
@@ -168,6 +187,9 @@ struct Inspect: ParsableCommand {
     @Option(help: "Also say what the dynamic loader would map for each file in this root directory.")
     var root: String?
 
+    @Option(help: colorHelp)
+    var color: ColorMode = .auto
+
     @Argument(help: "Files or directories.")
     var paths: [String] = []
 
@@ -176,6 +198,7 @@ struct Inspect: ParsableCommand {
         c.format = format
         c.crossCheck = crossCheck
         c.root = root
+        c.colorMode = color
         c.paths = paths
         return c
     }
@@ -186,7 +209,7 @@ struct Inspect: ParsableCommand {
 
     func run() throws {
         var c = configuration
-        c.color = useColor()
+        c.color = useColor(c.colorMode)
         throw ExitCode(Runner.inspect(c, to: processOutput))
     }
 }
@@ -197,11 +220,14 @@ struct Explain: ParsableCommand {
     @Argument(help: "A rule ID (SE101) or name (missing-interpreter).")
     var rule: String
 
+    @Option(help: colorHelp)
+    var color: ColorMode = .auto
+
     func run() throws {
         guard let info = RuleRegistry.info(rule) else {
             throw ValidationError("unknown rule \(rule); `staticcheck-elf list-rules` shows them")
         }
-        processOutput.write(TextRenderer(color: useColor()).explain(info))
+        processOutput.write(TextRenderer(color: useColor(color)).explain(info))
     }
 }
 

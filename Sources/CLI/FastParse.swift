@@ -15,7 +15,7 @@ import Darwin
 /// values — goes to swift-argument-parser, which prints the usage error (exit 64). A test keeps
 /// the two parsers equal on every option in both spellings.
 public enum FastParse {
-    /// Parses exactly `[check] (--target|--root|--image|--at|--platform|--format|--fail-on|--disable|--enable)
+    /// Parses exactly `[check] (--target|--root|--image|--at|--platform|--format|--fail-on|--color|--disable|--enable)
     /// VALUE (or --opt=VALUE) ... PATH...`; nil for anything else (help, other commands,
     /// unknown options, a missing value, `--`), which swift-argument-parser then handles.
     static let bothTargets = "give one of --target, --root, --image and --dockerfile"
@@ -85,6 +85,9 @@ public enum FastParse {
                 o.failOn = f
             case "-o", "--output": o.output = value
             case "--sarif-root": o.sarifRoot = value
+            case "--color":
+                guard let c = ColorMode(rawValue: value) else { return nil }
+                o.colorMode = c
             case "--disable": o.disable.append(value)
             case "--enable": o.enable.append(value)
             default: return nil

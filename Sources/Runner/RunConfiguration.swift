@@ -11,6 +11,25 @@ public enum FailOn: String, CaseIterable, Sendable, Hashable {
     case error, warning, info, never
 }
 
+/// When text is coloured (`--color`): `auto` decides from the environment and the terminal.
+public enum ColorMode: String, CaseIterable, Sendable, Hashable {
+    case auto, always, never
+
+    /// Whether to colour, in this order: `always` or `never` as asked; then no colour when
+    /// NO_COLOR is set and not empty (no-color.org) or TERM is `dumb`; then colour only when
+    /// standard output is a terminal.
+    public func useColor(noColor: String?, term: String?, isTerminal: Bool) -> Bool {
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            if let noColor, !noColor.isEmpty { return false }
+            if term == "dumb" { return false }
+            return isTerminal
+        }
+    }
+}
+
 /// Everything a `check` run needs, whoever produced it: the command line today, a config file
 /// next. The CLI maps argv to this value and nothing more.
 public struct RunConfiguration: Sendable, Hashable {
@@ -32,7 +51,9 @@ public struct RunConfiguration: Sendable, Hashable {
     /// Where a host file that is not inside the target will be (`--at /app/main`); else derived
     /// from its path.
     public var at: String?
-    /// Colour in text output.
+    /// `--color`: when text output is coloured.
+    public var colorMode = ColorMode.auto
+    /// Colour in text output: `colorMode` decided by the caller, which knows the terminal.
     public var color = false
     /// `-v`: say on standard error what directory walks skipped, and why.
     public var verbose = false
@@ -113,6 +134,9 @@ public struct InspectConfiguration: Sendable, Hashable {
     /// Also compare the ELF reader with libelf.
     public var crossCheck = false
     public var paths: [String] = []
+    /// `--color`: when text output is coloured.
+    public var colorMode = ColorMode.auto
+    /// Colour in text output: `colorMode` decided by the caller, which knows the terminal.
     public var color = false
     /// A root to resolve the libraries in (`inspect --root DIR`): the facts then say what ld.so
     /// would map there.

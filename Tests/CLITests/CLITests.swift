@@ -1,4 +1,5 @@
 import Foundation
+import Runner
 import TestSupport
 import Testing
 
@@ -111,6 +112,42 @@ func json(_ s: String) throws -> [String: Any] {
         #expect(r.status == 2)
         #expect(r.stdout.contains("missing: no such file or directory"))
         #expect(r.stdout.contains("hello: starts on scratch"))
+    }
+
+    /// `--help` (of the command and of `check`) lists every exit code, and each happens as it says.
+    @Test func exitCodesAreInTheHelpAndEachHappens() throws {
+        for args in [["--help"], ["check", "--help"]] {
+            let help = try sce(args)
+            #expect(help.status == 0)
+            for line in ["EXIT CODES:", "  0   no finding at or above --fail-on (default: error)", "  1   a finding at or above --fail-on",
+                         "  2   an input could not be read or parsed (the other inputs are still checked)", "  64  usage error"] {
+                #expect(help.stdout.contains(line), "\(args): \(line)")
+            }
+        }
+        let dir = try workdir(["static": "go/server-cgo0", "cgo": "go/server-cgo1"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(atPath: TestPaths.hostile.appendingPathComponent("trunc-header-40.elf").path,
+                                         toPath: dir.appendingPathComponent("truncated").path)
+        // 0: a static Go binary; its warning (SE300, no CA roots in scratch) is below --fail-on error.
+        let ok = try sce(["static"], cwd: dir.path)
+        #expect(ok.status == 0, "\(ok.stdout)")
+        #expect(ok.stdout.contains("warning SE300"))
+        #expect(try sce(["--fail-on", "warning", "static"], cwd: dir.path).status == 1)
+        // 1: a cgo binary on scratch.
+        #expect(try sce(["cgo"], cwd: dir.path).status == 1)
+        // 2: a truncated file; the other input is still checked.
+        let truncated = try sce(["truncated", "static"], cwd: dir.path)
+        #expect(truncated.status == 2)
+        #expect(truncated.stdout.contains("header is truncated"))
+        #expect(truncated.stdout.contains("static: starts on scratch"))
+        // 64: a usage error, said on standard error.
+        let unknownOption = try sce(["--frobnicate", "static"], cwd: dir.path)
+        #expect(unknownOption.status == 64)
+        #expect(unknownOption.stderr.contains("Unknown option '--frobnicate'"))
+        let unknownRule = try sce(["--disable", "SE101,SE999", "static"], cwd: dir.path)
+        #expect(unknownRule.status == 64)
+        #expect(unknownRule.stderr.contains("unknown rule SE999"))
+        #expect(unknownRule.stdout.isEmpty)
     }
 
     @Test func platformChangesTheVerdict() throws {
@@ -267,6 +304,45 @@ func json(_ s: String) throws -> [String: Any] {
         let plain = try run(script, ["-qec", "\(cli) main", "/dev/null"], environment: ["PATH": "/usr/bin:/bin", "TERM": "xterm", "NO_COLOR": "1"], cwd: dir.path)
         #expect(plain.stdout.contains("will not start"))
         #expect(!plain.stdout.contains("\u{1B}["))
+    }
+
+    /// `--color` comes first: `always` colours a pipe even with NO_COLOR and TERM=dumb, `never`
+    /// leaves a terminal plain; `auto` (the default) is the environment's and the terminal's.
+    @Test func colorFlagComesBeforeTheEnvironment() throws {
+        let script = try #require(which("script"), "script(1) from bsdutils")
+        let dir = try workdir(["main": "go/server-cgo1"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let red = "\u{1B}[31mwill not start"
+        let always = try sce(["--color", "always", "main"], cwd: dir.path, env: ["NO_COLOR": "1", "TERM": "dumb"])
+        #expect(always.status == 1)
+        #expect(always.stdout.contains(red), "\(always.stdout.prefix(300))")
+        // The same through swift-argument-parser (the fast parser does not take -v).
+        #expect(try sce(["check", "-v", "--color=always", "main"], cwd: dir.path).stdout == always.stdout)
+        #expect(!(try sce(["--color", "auto", "main"], cwd: dir.path, env: ["TERM": "xterm"]).stdout.contains("\u{1B}[")))
+        #expect(!(try sce(["--color", "never", "main"], cwd: dir.path).stdout.contains("\u{1B}[")))
+        func onTerminal(_ args: String, _ env: [String: String]) throws -> String {
+            try run(script, ["-qec", "\(cli) \(args)", "/dev/null"], environment: ["PATH": "/usr/bin:/bin"].merging(env) { $1 }, cwd: dir.path).stdout
+        }
+        let never = try onTerminal("--color never main", ["TERM": "xterm"])
+        #expect(never.contains("will not start") && !never.contains("\u{1B}["), "\(never.prefix(300))")
+        #expect(!(try onTerminal("--color=auto main", ["TERM": "dumb"]).contains("\u{1B}[")))
+        // An empty NO_COLOR is not set (no-color.org).
+        #expect(try onTerminal("main", ["TERM": "xterm", "NO_COLOR": ""]).contains(red))
+        // explain and inspect take it too.
+        #expect(try sce(["explain", "--color", "always", "SE101"]).stdout.contains("\u{1B}[1mSE101"))
+        #expect(!(try sce(["explain", "SE101"]).stdout.contains("\u{1B}[")))
+        #expect(try sce(["inspect", "--color", "always", "main"], cwd: dir.path).stdout.contains("\u{1B}["))
+        #expect(try sce(["inspect", "--color", "sometimes", "main"], cwd: dir.path).status == 64)
+    }
+
+    /// The decision itself, in order: the flag, a non-empty NO_COLOR, TERM=dumb, the terminal.
+    @Test(arguments: [
+        (ColorMode.always, "1", "dumb", false, true), (.never, nil, "xterm", true, false),
+        (.auto, "1", "xterm", true, false), (.auto, "", "xterm", true, true), (.auto, nil, "dumb", true, false),
+        (.auto, nil, "xterm", true, true), (.auto, nil, nil, false, false), (.auto, nil, nil, true, true),
+    ] as [(ColorMode, String?, String?, Bool, Bool)])
+    func colorDecision(_ mode: ColorMode, _ noColor: String?, _ term: String?, _ isTerminal: Bool, _ want: Bool) {
+        #expect(mode.useColor(noColor: noColor, term: term, isTerminal: isTerminal) == want)
     }
 }
 

@@ -15,6 +15,7 @@ import Testing
         ("--platform", ["linux/arm64", "linux/386"]),
         ("--format", OutputFormat.allCases.map(\.rawValue)),
         ("--fail-on", FailOn.allCases.map(\.rawValue)),
+        ("--color", ColorMode.allCases.map(\.rawValue)),
         ("--disable", ["SE101", "SE400,SE401", "debug-info"]),
         ("--enable", ["SE101", "SE400"]),
         ("--output", ["out.txt", "reports/out.sarif"]),
@@ -39,8 +40,8 @@ import Testing
         }
         // Everything at once, both spellings, repeated list options.
         out.append(["--target", "alpine", "--platform=linux/arm64", "--format", "sarif", "--fail-on=warning",
-                    "--disable", "SE400", "--disable=SE401", "--enable", "SE401", "a", "b"])
-        out.append(["--target=debian-slim", "--platform", "linux/amd64", "--format=json", "--fail-on", "never", "a"])
+                    "--disable", "SE400", "--disable=SE401", "--enable", "SE401", "--color", "always", "a", "b"])
+        out.append(["--target=debian-slim", "--platform", "linux/amd64", "--format=json", "--fail-on", "never", "--color=never", "a"])
         out.append(["--root", "rootfs", "--at=/app/server", "--format", "json", "dist/server"])
         out.append(["--format", "sarif", "-o", "results.sarif", "--sarif-root", "..", "dist"])
         out.append(["-o", "report.txt", "dist/main"])
@@ -75,7 +76,9 @@ import Testing
     @Test(arguments: [["--help"], ["help"], ["inspect", "x"], ["explain", "SE101"], ["list-rules"], ["--version"],
                       ["--format", "yaml", "x"], ["--fail-on=sometimes", "x"], ["--frobnicate", "x"], ["--target"],
                       ["--", "-weird-name"], ["-v", "x"], ["-o=out", "x"], ["-o"], ["--format", "--target", "x"],
-                      ["--target", "alpine", "--root", "r", "x"], ["--root"], ["--image", "a.tar", "--root", "r"], ["--image"]])
+                      ["--target", "alpine", "--root", "r", "x"], ["--root"], ["--image", "a.tar", "--root", "r"], ["--image"],
+                      ["--color", "sometimes", "x"], ["--color"], ["--generate-completion-script", "bash"],
+                      ["--generate-completion-script=zsh"], ["--experimental-dump-help"]])
     func fastParseDeclines(_ args: [String]) {
         #expect(FastParse.check(args) == nil, "\(args)")
     }
