@@ -92,7 +92,8 @@ public struct GoBuildLine: Sendable, Hashable {
             } else if ch == "\"" || ch == "'" {
                 quote = ch
                 cur.append(ch)
-            } else if ch == " " {
+            } else if ch.isWhitespace {
+                // Tabs and newlines too: a recorded -ldflags may span lines (Debian's dockerd).
                 if !cur.isEmpty { out.append(cur); cur = "" }
             } else {
                 cur.append(ch)
@@ -102,18 +103,46 @@ public struct GoBuildLine: Sendable, Hashable {
         return out
     }
 
-    /// The shell line.
+    /// A line to build with no recorded settings (`go build PACKAGE`).
+    public init(package: String = ".") {
+        self.package = package
+    }
+
+    /// The shell line: recorded values with their whitespace collapsed (a recorded -ldflags
+    /// may hold tabs and newlines), each word quoted so that a POSIX shell reads it back as
+    /// this one word (`-ldflags="-s -w"` in the usual case, single quotes when the value holds
+    /// a quote, `$`, a backquote or a backslash).
     public var rendered: String {
-        var words = env.map { "\($0.0)=\($0.1)" }
+        var words = env.map { "\($0.0)=" + GoBuildLine.shellWord($0.1) }
         words.append("go build")
         if trimpath { words.append("-trimpath") }
-        if let buildmode { words.append("-buildmode=\(buildmode)") }
-        if !tags.isEmpty { words.append("-tags=\(tags.joined(separator: ","))") }
-        if let ldflags, !ldflags.isEmpty {
-            words.append(ldflags.contains("\"") ? "-ldflags='\(ldflags)'" : "-ldflags=\"\(ldflags)\"")
+        if let buildmode { words.append("-buildmode=" + GoBuildLine.shellWord(buildmode)) }
+        if !tags.isEmpty { words.append("-tags=" + GoBuildLine.shellWord(tags.joined(separator: ","))) }
+        if let ldflags {
+            let flags = GoBuildLine.splitFlags(ldflags).joined(separator: " ")
+            if !flags.isEmpty {
+                let plain = !flags.contains { "\"$`\\!".contains($0) || ($0.isASCII && $0.asciiValue.map { $0 < 0x20 || $0 == 0x7f } == true) }
+                words.append("-ldflags=" + (plain ? "\"\(flags)\"" : GoBuildLine.singleQuoted(flags)))
+            }
         }
-        words.append(package)
+        words.append(GoBuildLine.shellWord(package))
         return words.joined(separator: " ")
+    }
+
+    /// `s` as one shell word: as it is when every character is one no shell treats specially,
+    /// else single-quoted.
+    static func shellWord(_ s: String) -> String {
+        let safe = !s.isEmpty && s.unicodeScalars.allSatisfy { u in
+            u.isASCII && (u.properties.isAlphabetic || ("0"..."9").contains(u) || "_@%+=:,./-".unicodeScalars.contains(u))
+        }
+        return safe ? s : singleQuoted(s)
+    }
+
+    /// `'…'`, with each `'` written as `'\''`.
+    static func singleQuoted(_ s: String) -> String {
+        var out = "'"
+        for ch in s { if ch == "'" { out += "'\\''" } else { out.append(ch) } }
+        return out + "'"
     }
 
     /// A caveat to print with the line, when the recorded settings are incomplete.

@@ -1,4 +1,5 @@
-import Rules
+@testable import Rules
+import TestSupport
 import Testing
 
 @Suite struct GoBuildLineTests {
@@ -20,5 +21,53 @@ import Testing
         #expect(GoBuildLine.relativePackage(nil, module: "example.com/app") == ".")
         #expect(GoBuildLine.relativePackage("command-line-arguments", module: nil) == ".")
         #expect(GoBuildLine.relativePackage("example.com/app/cmd", module: nil) == "example.com/app/cmd")
+    }
+}
+
+/// Recorded flags as a shell reads them back: whitespace collapsed (tabs and newlines in a
+/// recorded -ldflags, as Debian's dockerd has), every word quoted so bash gives back exactly
+/// the words meant.
+@Suite struct GoBuildLineQuotingTests {
+    /// The words bash reads from `line` (after `go build`, with the environment words first).
+    func bashWords(_ line: String) throws -> [String] {
+        let r = try run("/bin/bash", ["-c", "set -- \(line); for w in \"$@\"; do printf '%s\\0' \"$w\"; done"])
+        #expect(r.status == 0, "\(r.stderr)")
+        return r.stdout.split(separator: "\0", omittingEmptySubsequences: false).dropLast().map(String.init)
+    }
+
+    @Test func debianDockerdStyleLdflags() throws {
+        var line = GoBuildLine(package: "./cmd/dockerd")
+        line.ldflags = "-X \"github.com/docker/docker/dockerversion.Version=20.10.24+dfsg1\"\n\t-X \"github.com/docker/docker/dockerversion.GitCommit=5d6db84\"\n\t\t-s -w  "
+        line.setEnv("CGO_ENABLED", "0")
+        let rendered = line.rendered
+        #expect(!rendered.contains("\n") && !rendered.contains("\t"), "\(rendered)")
+        let words = try bashWords(rendered)
+        #expect(words == ["CGO_ENABLED=0", "go", "build",
+                          "-ldflags=-X \"github.com/docker/docker/dockerversion.Version=20.10.24+dfsg1\" -X \"github.com/docker/docker/dockerversion.GitCommit=5d6db84\" -s -w",
+                          "./cmd/dockerd"], "\(words)")
+    }
+
+    @Test(arguments: [
+        ("-s -w", "-ldflags=\"-s -w\""),
+        ("-X main.v=$HOME", "-ldflags='-X main.v=$HOME'"),
+        ("-X 'main.name=it'\"'\"'s'", nil),
+        ("-X main.v=`id` -s", "-ldflags='-X main.v=`id` -s'"),
+        ("-extldflags \"-static\"", "-ldflags='-extldflags \"-static\"'"),
+    ] as [(String, String?)])
+    func ldflagsAreOneWord(_ c: (ldflags: String, expected: String?)) throws {
+        var line = GoBuildLine()
+        line.ldflags = c.ldflags
+        let rendered = line.rendered
+        if let e = c.expected { #expect(rendered == "go build \(e) .", "\(rendered)") }
+        let words = try bashWords(rendered)
+        #expect(words.count == 4 && words[2] == "-ldflags=" + GoBuildLine.splitFlags(c.ldflags).joined(separator: " "), "\(words)")
+    }
+
+    @Test func tagsEnvAndPackageAreQuotedWhenNeeded() throws {
+        var line = GoBuildLine(package: "./cmd/my server")
+        line.addTags(["netgo", "osusergo"])
+        line.setEnv("GOEXPERIMENT", "a b")
+        #expect(line.rendered == "GOEXPERIMENT='a b' go build -tags=netgo,osusergo './cmd/my server'")
+        #expect(try bashWords(line.rendered) == ["GOEXPERIMENT=a b", "go", "build", "-tags=netgo,osusergo", "./cmd/my server"])
     }
 }
