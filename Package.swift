@@ -11,7 +11,7 @@ import PackageDescription
 //   → Image (container images in memory: manifests, platforms, layers as a FileTree, the image's start)
 //   → Loader (what ld.so does in a target: search, ld.so.cache, versions) → Rules (start verdict, findings)
 //   → Render (text, JSON, SARIF, GitHub) → Runner (configuration → run → document, exit policy)
-//   → CLI (argv → configuration) → StaticCheckELFCLI (the executable: one call).
+//   → Config (.staticcheck-elf.yml, with Yams) → CLI (argv → configuration) → StaticCheckELFCLI (the executable: one call).
 // CrossCheck loads libelf at run time (dlopen), so libelf is never a build requirement.
 // No unsafeFlags here: SwiftPM refuses them in a dependency. The release recipe's speed flag
 // is in the Makefile.
@@ -26,6 +26,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .target(name: "ELFKit"),
@@ -57,9 +58,11 @@ let package = Package(
         .systemLibrary(name: "CLibelf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
         .target(name: "CrossCheck", dependencies: ["ELFKit", "CElfShim"]),
         .target(name: "Runner", dependencies: ["FileTree", "Targets", "Image", "Rules", "Render", "CrossCheck", "Dockerfile"]),
+        // .staticcheck-elf.yml: found, read with Yams, checked key by key, folded into a run.
+        .target(name: "Config", dependencies: ["Runner", "Rules", "Targets", "FileTree", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "CLI",
-            dependencies: ["Runner", "Rules", "Render", "Targets", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Runner", "Rules", "Render", "Targets", "Config", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "StaticCheckELFCLI", dependencies: ["CLI"]),
         .testTarget(name: "ELFKitTests", dependencies: ["ELFKit", "TestSupport"]),
@@ -70,6 +73,7 @@ let package = Package(
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "ELFKit", "TestSupport"]),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "ELFKit", "FileTree", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Targets", "FileTree", "GoBinary", "ELFKit", "Image", "Loader", "Runner", "Render", "TestSupport"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Runner", "Rules", "Targets", "TestSupport"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Rules", "Render", "Targets", "TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Rules", "ELFKit", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "CrossCheckTests", dependencies: ["CrossCheck", "CElfShim", "CLibelf", "ELFKit", "TestSupport"]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 import Render
 import Rules
 import Runner
@@ -82,6 +83,15 @@ let colorHelp = ArgumentHelp("Colour in text output; auto: on a terminal, unless
 public func runCheck(_ config: RunConfiguration) -> Int32 {
     var config = config
     config.color = useColor(config.colorMode)
+    // The config file: a problem in it is a usage error, said with its line and column.
+    if let problems = ConfigLoader.load(into: &config) {
+        for m in problems.messages { processOutput.warn("staticcheck-elf: \(m)") }
+        return 64
+    }
+    if let problem = config.problem {
+        processOutput.warn("staticcheck-elf: \(config.configUsed ?? "config"): \(problem)")
+        return 64
+    }
     return Runner.run(config, to: processOutput)
 }
 
@@ -120,8 +130,11 @@ struct Check: ParsableCommand {
     @Option(help: "Output format: text, json, sarif, github.")
     var format: OutputFormat = .text
 
-    @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit code 1: error, warning, info, never.")
-    var failOn: FailOn = .error
+    @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit code 1: error, warning, info, never (default: error).")
+    var failOn: FailOn?
+
+    @Option(help: "The config file to use (default: STATICCHECK_ELF_CONFIG, else .staticcheck-elf.yml in this directory or a parent up to the repository root, else $XDG_CONFIG_HOME/staticcheck-elf/config.yml).")
+    var config: String?
 
     @Option(name: [.short, .customLong("output")], help: "Write the output to this file (created or replaced) instead of standard output.")
     var output: String?
@@ -155,8 +168,12 @@ struct Check: ParsableCommand {
         c.at = at
         c.platform = platform
         c.format = format
-        c.failOn = failOn
+        c.failOn = failOn ?? .error
         c.colorMode = color
+        c.configFile = config
+        if target != nil || root != nil || image != nil || dockerfile != nil { c.given.insert("target") }
+        if platform != nil { c.given.insert("platform") }
+        if failOn != nil { c.given.insert("fail-on") }
         c.disable = disable
         c.enable = enable
         c.paths = paths
@@ -223,11 +240,29 @@ struct Explain: ParsableCommand {
     @Option(help: colorHelp)
     var color: ColorMode = .auto
 
+    @Option(help: "The config file whose effect on the rule to show (default: the one a check here would use).")
+    var config: String?
+
     func run() throws {
         guard let info = RuleRegistry.info(rule) else {
             throw ValidationError("unknown rule \(rule); `staticcheck-elf list-rules` shows them")
         }
         processOutput.write(TextRenderer(color: useColor(color)).explain(info))
+        // The rule's state under the config file a check here would read.
+        var c = RunConfiguration()
+        c.configFile = config
+        if let problems = ConfigLoader.load(into: &c) {
+            for m in problems.messages { processOutput.warn("staticcheck-elf: \(m)") }
+            throw ExitCode(64)
+        }
+        guard let used = c.configUsed else { return }
+        let on = c.enabledRules.contains { $0.info.id == info.id }
+        var out = "\nUnder \(used): \(on ? "enabled" : "disabled")\(c.failOn != .error ? ", fail-on \(c.failOn.rawValue)" : "")\n"
+        for g in c.ignores where g.rule == info.id {
+            let scope = (g.paths.isEmpty ? "every file" : g.paths.joined(separator: ", ")) + (g.targets.isEmpty ? "" : " on \(g.targets.joined(separator: ", "))")
+            out += "    ignored for \(scope): \(g.reason) (\(g.source))\n"
+        }
+        processOutput.write(out)
     }
 }
 

@@ -76,13 +76,17 @@ public enum FastParse {
             case "--root": root = value
             case "--image": image = value
             case "--at": o.at = value
-            case "--platform": o.platform = value
+            case "--platform":
+                o.platform = value
+                o.given.insert("platform")
+            case "--config": o.configFile = value
             case "--format":
                 guard let f = OutputFormat(rawValue: value) else { return nil }
                 o.format = f
             case "--fail-on":
                 guard let f = FailOn(rawValue: value) else { return nil }
                 o.failOn = f
+                o.given.insert("fail-on")
             case "-o", "--output": o.output = value
             case "--sarif-root": o.sarifRoot = value
             case "--color":
@@ -96,6 +100,7 @@ public enum FastParse {
         // Both at once is a usage error, which swift-argument-parser words.
         if [target, root, image].compactMap({ $0 }).count > 1 { return nil }
         o.target = FastParse.target(profile: target, root: root, image: image)
+        if target != nil || root != nil || image != nil { o.given.insert("target") }
         return o
     }
 }

@@ -65,6 +65,15 @@ public struct RunConfiguration: Sendable, Hashable {
     public var stage: String?
     /// `--diff`: print the Dockerfile edits the findings offer as a unified diff, not the report.
     public var diff = false
+    /// `--config FILE`: the config file to read instead of searching for one.
+    public var configFile: String?
+    /// The options the command line gave (`target`, `platform`, `fail-on`): a config file's
+    /// value for them is not used (flags beat the file for single values; lists combine).
+    public var given: Set<String> = []
+    /// The config file in use, for `-v` (set when one was read).
+    public var configUsed: String?
+    /// The config file's ignores, applied to the findings after the run.
+    public var ignores: [IgnoreRule] = []
     /// `-o FILE`: the output goes to this file (created or replaced) instead of standard output.
     public var output: String?
     /// `--sarif-root DIR`: SARIF artifact URIs are relative to it (else the repository root that

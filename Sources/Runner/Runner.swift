@@ -78,7 +78,7 @@ public enum Runner {
             out = RunOutput(write: { bytes in file?.write(bytes) }, warn: warn)
         }
         defer { file?.close() }
-        let doc: RunDocument
+        var doc: RunDocument
         do {
             doc = try check(config)
         } catch {
@@ -87,6 +87,10 @@ public enum Runner {
             if case .unknownProfile = error { return 64 }
             return 2
         }
+        for g in ConfigIgnores.apply(config.ignores, to: &doc, config: config) {
+            out.warn("staticcheck-elf: \(g.source): ignore of \(g.rule) matched nothing in this run\(g.paths.isEmpty ? "" : " (paths \(g.paths.joined(separator: ", ")))")")
+        }
+        if config.verbose, let used = config.configUsed { out.warn("staticcheck-elf: using config \(used)") }
         if config.verbose { for n in doc.walkNotes { out.warn("staticcheck-elf: \(n)") } }
         for n in doc.notices { out.warn("staticcheck-elf: \(n)") }
         if config.diff {

@@ -20,6 +20,7 @@ import Testing
         ("--enable", ["SE101", "SE400"]),
         ("--output", ["out.txt", "reports/out.sarif"]),
         ("--sarif-root", [".", "/srv/repo"]),
+        ("--config", ["c.yml", "/etc/staticcheck-elf.yml"]),
     ]
 
     /// swift-argument-parser's reading of `args` as the configuration it produces.
