@@ -22,7 +22,7 @@ let package = Package(
         .executable(name: "staticcheck-elf", targets: ["StaticCheckELFCLI"]),
         // The readers, for the fuzzing package in Fuzz/ (its own package: libFuzzer brings its
         // own main, which needs -parse-as-library, an unsafe flag this package must not use).
-        .library(name: "StaticCheckELFReaders", targets: ["ELFKit", "GoBinary", "FileTree", "Targets", "Archive", "Image", "Loader", "Rules", "Dockerfile"]),
+        .library(name: "StaticCheckELFReaders", targets: ["ELFKit", "GoBinary", "FileTree", "Targets", "Archive", "Image", "Loader", "Rules", "Dockerfile", "Runner", "Config"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of every reader with libFuzzer (`make fuzz FUZZ_SECONDS=N`).
 #
-#   bash Fuzz/run.sh [TARGET...]     (default: every target: elf ldcache tar decompress json dockerfile)
+#   bash Fuzz/run.sh [TARGET...]     (default: every target: elf ldcache tar decompress json dockerfile config)
 #
 # Builds Fuzz/ (a package of its own over this one) with AddressSanitizer and libFuzzer's
 # coverage, seeds each target's corpus from TestBinaries, the hostile fixtures, the peer files,
@@ -16,7 +16,7 @@ SECONDS_EACH=${FUZZ_SECONDS:-60}
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/staticcheck-elf
 CORPORA=$CACHE/fuzz
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(elf ldcache tar decompress json dockerfile)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(elf ldcache tar decompress json dockerfile config)
 
 SWIFT_BIN=$(dirname "$(readlink -f "$(command -v swift)")")
 NOMAIN=$(find "$SWIFT_BIN/../lib/clang" -name 'libclang_rt.fuzzer_no_main-x86_64.a' | head -n1)
@@ -45,6 +45,10 @@ seed decompress $(find "$CACHE/images/oci" "$CACHE/images/zstd" -path '*/blobs/s
 seed json $(find "$CACHE/images/oci" -name index.json 2>/dev/null) \
     $(find "$CACHE/images/oci" -path '*/blobs/sha256/*' -size -8k 2>/dev/null)
 seed dockerfile $(find "$REPO/Tests/DockerfileTests/Fixtures" -type f 2>/dev/null)
+# Config seeds: docs/config.md's YAML examples, and the YAML files of the repository.
+mkdir -p "$CACHE/config-seeds"
+awk '/^```yaml$/{n++; f=sprintf("'"$CACHE"'/config-seeds/example-%d.yml", n); on=1; next} /^```$/{on=0} on{print > f}' "$REPO/docs/config.md"
+seed config "$CACHE"/config-seeds/* "$REPO/.pre-commit-hooks.yaml"
 
 mkdir -p "$HERE/crashes"
 status=0

@@ -1,5 +1,7 @@
 import Archive
 import CFuzzDriver
+import Config
+import Runner
 import Dockerfile
 import ELFKit
 import GoBinary
@@ -29,6 +31,8 @@ enum Target: String, CaseIterable {
     case json
     /// The Dockerfile parser and the build plan.
     case dockerfile
+    /// `.staticcheck-elf.yml`: YAML (Yams) and every key's check; the ignores' path globs.
+    case config
 }
 
 nonisolated(unsafe) var target: Target = .elf
@@ -68,6 +72,11 @@ func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     case .dockerfile:
         let text = String(decoding: bytes, as: UTF8.self)
         if let d = try? Dockerfile.parse(text) { _ = try? d.resolve() }
+    case .config:
+        let text = String(decoding: bytes, as: UTF8.self)
+        if case .success(let file) = ConfigFile.parse(text, path: "fuzz.yml") {
+            for g in file.ignores { for p in g.paths { _ = PathGlob.matches(p, "dist/sub/app") } }
+        }
     }
     return 0
 }
