@@ -154,6 +154,9 @@ struct Check: ParsableCommand {
     @Flag(name: [.short, .long], help: "Say on standard error what directory walks skipped, and why.")
     var verbose = false
 
+    @Flag(name: [.short, .long], help: "Text output: print only the files that fail (an error, not starting, or a finding at or above --fail-on); the summary counts every file.")
+    var quiet = false
+
     @Argument(help: "Files or directories (directories are walked); none with --image: the image's own command.")
     var paths: [String] = []
 
@@ -171,6 +174,7 @@ struct Check: ParsableCommand {
         c.failOn = failOn ?? .error
         c.colorMode = color
         c.configFile = config
+        c.quiet = quiet
         if target != nil || root != nil || image != nil || dockerfile != nil { c.given.insert("target") }
         if platform != nil { c.given.insert("platform") }
         if failOn != nil { c.given.insert("fail-on") }

@@ -59,6 +59,10 @@ public enum FastParse {
         while let a = rest.first {
             rest = rest.dropFirst()
             guard a.hasPrefix("-") else { o.paths.append(a); continue }
+            if a == "--quiet" || a == "-q" {
+                o.quiet = true
+                continue
+            }
             var name = Substring(a)
             var value: String?
             if let eq = a.firstIndex(of: "=") {

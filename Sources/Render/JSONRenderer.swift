@@ -117,6 +117,16 @@ public enum JSONRenderer {
             w.beginArray()
             for f in r.findings { finding(f, into: &w) }
             w.endArray()
+            // The one build line for every finding a build change resolves (only when there are two
+            // or more different lines to combine).
+            if let all = CombinedFix.make(r.findings, go: r.facts?.go) {
+                w.key("fixAll")
+                w.beginObject()
+                w.field("rules", strings: all.rules)
+                w.field("command", all.command)
+                if let c = all.caveat { w.field("caveat", c) }
+                w.endObject()
+            }
             if !r.suppressed.isEmpty {
                 w.key("suppressed")
                 w.beginArray()

@@ -6,8 +6,31 @@ import Rules
 /// finding with its why and its fix.
 public struct TextRenderer {
     public var color: Bool
+    /// `--quiet`: only the files that fail are printed (an error, a verdict of not starting or
+    /// unknown, or a finding at or above this severity); the summary still counts them all.
+    /// Nil: every file.
+    public var quiet: QuietThreshold?
 
-    public init(color: Bool) { self.color = color }
+    public init(color: Bool, quiet: QuietThreshold? = nil) {
+        self.color = color
+        self.quiet = quiet
+    }
+
+    /// What makes a file worth printing under `--quiet`: the `--fail-on` severity (nil for
+    /// `never`: only files that do not start or cannot be read).
+    public struct QuietThreshold: Sendable, Hashable {
+        public var severity: Severity?
+        public init(severity: Severity?) { self.severity = severity }
+    }
+
+    /// Whether `r` fails: it cannot be read, will not (or cannot be said to) start, or has a
+    /// finding at or above the threshold.
+    public static func fails(_ r: FileReport, at threshold: Severity?) -> Bool {
+        if r.error != nil { return true }
+        if let v = r.start, !v.ok { return true }
+        guard let threshold else { return false }
+        return r.findings.contains { $0.severity >= threshold }
+    }
 
     enum Style: String {
         case red = "31", yellow = "33", green = "32", cyan = "36", bold = "1", dim = "2"
@@ -25,7 +48,8 @@ public struct TextRenderer {
 
     public func render(_ doc: RunDocument) -> String {
         var out = doc.image.map(imageHeader) ?? doc.dockerfile.map(dockerfileHeader) ?? ""
-        for r in doc.reports { out += report(r, doc) }
+        for r in doc.reports where quiet.map({ TextRenderer.fails(r, at: $0.severity) }) ?? true { out += report(r, doc) }
+        if doc.reports.count > 2 { out += table(doc) }
         out += TextRenderer.summary(doc) + "\n"
         return out
     }
@@ -77,19 +101,70 @@ public struct TextRenderer {
             out += "\(paint(visible(r.path), .bold)): \(paint("cannot be checked", .red))\n"
         }
         if let e = r.error { out += "  \(paint("error:", .red)) \(visible(e))\n" }
+        // A `go build` line already shown for an earlier finding is named, not repeated.
+        var shown: [String: Finding] = [:]
         for f in r.findings {
             let at = f.location.map { "\(visible($0.file)):\($0.line): " } ?? ""
             out += "\n  \(at)\(paint(f.severity.rawValue, severityStyle(f.severity))) \(paint(f.rule, .bold)) \(f.name): \(visible(f.message))\n"
             out += "    \(paint("why:", .dim)) \(visible(f.why))\n"
-            out += "    \(paint("fix:", .green)) \(visible(f.fix))\n"
+            if let c = f.command, let first = shown[c] {
+                let rest = TextRenderer.remainder(of: f.fix, after: first.fix, command: c)
+                out += "    \(paint("fix:", .green)) the same line as \(first.rule) above\(rest.isEmpty ? "" : " (\(visible(rest)))")\n"
+            } else {
+                out += "    \(paint("fix:", .green)) \(visible(f.fix))\n"
+                if let c = f.command { shown[c] = f }
+            }
             if let l = f.location, let text = l.text, let edit = l.edit {
                 let how = edit == .replace ? (l.endLine == l.line ? "line \(l.line) becomes" : "lines \(l.line)-\(l.endLine) become")
                                            : "after line \(l.endLine), add"
                 out += "    \(paint("\(visible(l.file)):", .green)) \(how): \(visible(text))\n"
             }
         }
+        if let all = CombinedFix.make(r.findings, go: r.facts?.go) {
+            out += "\n  \(paint("fix all", .green)) (\(all.rules.joined(separator: ", "))): \(visible(all.command))\(all.caveat.map { "   # \($0)" } ?? "")\n"
+        }
+        if let d = doc.dockerfile, r.findings.contains(where: { $0.location?.edit != nil }) {
+            out += "\n  \(paint("fix all", .green)) in \(visible(d.file)): staticcheck-elf --dockerfile \(visible(d.file)) --diff \(visible(r.path)) | patch -p1   # the edits above, as one patch\n"
+        }
         for sf in r.suppressed {
             out += "\n  \(paint("ignored", .dim)) \(sf.finding.rule) \(sf.finding.name) by \(visible(sf.by)): \(visible(sf.reason))\n"
+        }
+        return out + "\n"
+    }
+
+    /// What a fix says beyond the line already shown: the text after the earlier fix it
+    /// extends, or after the command, without the separators.
+    static func remainder(of fix: String, after earlier: String, command: String) -> String {
+        var rest: Substring
+        if fix.hasPrefix(earlier) { rest = fix.dropFirst(earlier.count) }
+        else if let r = fix.firstRange(of: command) { rest = fix[r.upperBound...] }
+        else { return fix }
+        while let c = rest.first, c == " " || c == "#" || c == ";" { rest = rest.dropFirst() }
+        return String(rest)
+    }
+
+    /// Many files: how many of each verdict, the worst first, with the files named.
+    func table(_ doc: RunDocument) -> String {
+        var rows: [(label: String, files: [String])] = [
+            ("cannot be read", []), ("will not start", []), ("cannot be judged", []),
+            ("starts, with errors", []), ("starts, with warnings", []), ("starts, infos only", []), ("starts, clean", []),
+        ]
+        for r in doc.reports {
+            let row: Int
+            if r.error != nil && r.facts == nil { row = 0 }
+            else if let v = r.start, !v.ok { row = v.known ? 1 : 2 }
+            else if r.findings.contains(where: { $0.severity == .error }) || r.error != nil { row = 3 }
+            else if r.findings.contains(where: { $0.severity == .warning }) { row = 4 }
+            else if !r.findings.isEmpty { row = 5 }
+            else { row = 6 }
+            rows[row].files.append(visible(r.path))
+        }
+        let width = rows.map(\.label.count).max() ?? 0
+        var out = "\(paint("verdict", .bold))\(String(repeating: " ", count: width - 7))  files\n"
+        for (label, files) in rows where !files.isEmpty {
+            let names = files.count <= 5 ? files.joined(separator: ", ") : files.prefix(5).joined(separator: ", ") + " and \(files.count - 5) more"
+            let count = String(files.count)
+            out += "\(label.padding(width))  \(String(repeating: " ", count: max(0, 5 - count.count)))\(count)  \(names)\n"
         }
         return out + "\n"
     }

@@ -155,3 +155,62 @@ public struct GoBuildLine: Sendable, Hashable {
         caveat.map { "\(rendered)   # \($0)" } ?? rendered
     }
 }
+
+extension GoBuildLine {
+    /// What a line changes relative to `base`: the variables set or dropped, -trimpath, the
+    /// build mode, tags and linker flags added.
+    public struct Change: Sendable, Hashable {
+        var set: [String] = []
+        var values: [String: String] = [:]
+        var removed: [String] = []
+        var trimpath = false
+        var buildmode: String??
+        var tags: [String] = []
+        var ldflags: [String] = []
+    }
+
+    public func changes(from base: GoBuildLine) -> Change {
+        var c = Change()
+        for (k, v) in env where !base.env.contains(where: { $0.0 == k && $0.1 == v }) {
+            c.set.append(k)
+            c.values[k] = v
+        }
+        c.removed = base.env.map(\.0).filter { k in !env.contains { $0.0 == k } }
+        c.trimpath = trimpath && !base.trimpath
+        if buildmode != base.buildmode { c.buildmode = .some(buildmode) }
+        c.tags = tags.filter { !base.tags.contains($0) }
+        let baseWords = base.ldflags.map(GoBuildLine.splitFlags) ?? []
+        c.ldflags = (ldflags.map(GoBuildLine.splitFlags) ?? []).filter { !baseWords.contains($0) }
+        return c
+    }
+
+    public mutating func apply(_ c: Change) {
+        for k in c.removed { removeEnv(k) }
+        for k in c.set { if let v = c.values[k] { setEnv(k, v) } }
+        if c.trimpath { trimpath = true }
+        if let m = c.buildmode { buildmode = m }
+        addTags(c.tags)
+        if !c.ldflags.isEmpty { addLdflags(c.ldflags) }
+    }
+}
+
+/// The one `go build` line that resolves every finding of a file a build change resolves
+/// (SE101/SE200 static, SE400/SE401 -s -w, SE402 -trimpath, SE301 tzdata, …): each finding's
+/// line is taken as a change to the binary's recorded build, and the changes are applied
+/// together, so the binary's own -X flags and tags stay.
+public struct CombinedFix: Sendable, Hashable {
+    /// The rules it resolves, in the order of the findings.
+    public var rules: [String]
+    public var command: String
+    /// Said with the line when the recorded settings are incomplete (-trimpath builds).
+    public var caveat: String?
+
+    /// Nil unless two or more findings offer lines that are not all the same.
+    public static func make(_ findings: [Finding], go: GoFacts?) -> CombinedFix? {
+        let lines = findings.compactMap { f in f.build.map { (f.rule, $0) } }
+        guard lines.count >= 2, Set(lines.map(\.1.rendered)).count >= 2, var line = GoBuildLine(go) else { return nil }
+        let base = line
+        for (_, l) in lines { line.apply(l.changes(from: base)) }
+        return CombinedFix(rules: lines.map(\.0), command: line.rendered, caveat: line.caveat)
+    }
+}

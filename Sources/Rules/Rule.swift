@@ -89,6 +89,8 @@ public struct Finding: Sendable, Hashable {
     public var fix: String
     /// The fix as one shell command to run instead (a `go build` line), when there is one.
     public var command: String?
+    /// That command as a build line, so the fixes of one file can be combined into one.
+    public var build: GoBuildLine?
     /// The Dockerfile line that fixes it, when the target is a Dockerfile.
     public var location: SourceLocation?
     /// What the finding is about, in words that stay the same from run to run and tool version
@@ -140,8 +142,10 @@ public protocol Rule {
 
 extension Rule {
     /// A finding of this rule.
-    static func finding(_ message: String, why: String, fix: String, command: String? = nil) -> Finding {
-        Finding(info, message: message, why: why, fix: fix, command: command)
+    static func finding(_ message: String, why: String, fix: String, build: GoBuildLine? = nil) -> Finding {
+        var f = Finding(info, message: message, why: why, fix: fix, command: build?.rendered)
+        f.build = build
+        return f
     }
 }
 

@@ -21,10 +21,10 @@ enum SizeAdvice {
     }
 
     /// The Go build line with -s (and -w where needed) added, plus the expected size.
-    static func stripLine(_ c: RuleContext) -> String? {
+    static func stripLine(_ c: RuleContext) -> GoBuildLine? {
         guard var line = c.goBuildLineForLinux else { return nil }
         line.addLdflags(sImpliesW(c.go) ? ["-s"] : ["-s", "-w"])
-        return line.withCaveat
+        return line
     }
 
     static func after(_ c: RuleContext) -> String {

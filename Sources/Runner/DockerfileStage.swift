@@ -52,15 +52,25 @@ struct StageFiles {
     }
 
     /// The most paths one stage's model holds: COPYs of whole stages into each other can
-    /// otherwise double it per stage.
-    static let maxNodes = 200_000
+    /// otherwise double it per stage. A real stage's model holds its base image's known paths
+    /// and what its COPY/ADD/RUN lines add: hundreds.
+    static let maxNodes = 20_000
+    /// The most paths all COPYs of one build copy between stages, together: fifty stages that
+    /// each COPY the one before whole twice stop here instead of doing 50 × 20,000 copies.
+    static let maxCopiedNodes = 100_000
+
+    static let cutNote = "the stage's files were cut at \(StageFiles.maxNodes) paths (COPYs of whole stages into each other); later ones are not known"
+    static let budgetNote = "COPYs between stages were cut after \(StageFiles.maxCopiedNodes) copied paths in all (stages COPYing each other whole); later ones are not known"
+
+    mutating func note(_ n: String) {
+        if !notes.contains(n) { notes.append(n) }
+    }
 
     mutating func add(_ path: String, _ node: Node) {
         let p = TreeResolver.normalize(path)
         guard p != "/" else { return }
         guard nodes.count < StageFiles.maxNodes || nodes[p] != nil else {
-            let note = "the stage's files were cut at \(StageFiles.maxNodes) paths (COPYs of whole stages into each other); later ones are not known"
-            if !notes.contains(note) { notes.append(note) }
+            note(StageFiles.cutNote)
             return
         }
         nodes[p] = node
@@ -99,6 +109,13 @@ struct StageBuilder {
     let placements: [String: String]
     private var memo: [Int: StageFiles] = [:]
     private var building: Set<Int> = []
+    /// Paths still to copy between stages in this build (`StageFiles.maxCopiedNodes`).
+    private let budget = CopyBudget(StageFiles.maxCopiedNodes)
+
+    final class CopyBudget {
+        var left: Int
+        init(_ n: Int) { left = n }
+    }
 
     init(plan: BuildPlan, platform: Platform, placements: [String: String]) {
         self.plan = plan
@@ -231,8 +248,12 @@ struct StageBuilder {
             // A directory's contents go into the destination (`COPY --from=x /usr/share/zoneinfo /usr/share/zoneinfo`).
             var dest = op.destination
             if dest.hasSuffix("/.") { dest.removeLast(2) }
+            // Before listing the subtree: once the budget is spent, a COPY costs nothing.
+            guard budget.left > 0 else { s.note(StageFiles.budgetNote); return }
             for (p, n) in from.subtree(path) {
-                if s.nodes.count >= StageFiles.maxNodes && s.nodes[p] == nil { s.add(p, n); break }
+                guard s.nodes.count < StageFiles.maxNodes else { s.note(StageFiles.cutNote); break }
+                guard budget.left > 0 else { s.note(StageFiles.budgetNote); break }
+                budget.left -= 1
                 let rel = p == path ? "" : String(p.dropFirst(path == "/" ? 1 : path.count + 1))
                 var copy = n
                 copy.origin = origin

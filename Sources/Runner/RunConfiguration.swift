@@ -65,6 +65,8 @@ public struct RunConfiguration: Sendable, Hashable {
     public var stage: String?
     /// `--diff`: print the Dockerfile edits the findings offer as a unified diff, not the report.
     public var diff = false
+    /// `--quiet`: text output prints only the files that fail (the summary counts them all).
+    public var quiet = false
     /// `--config FILE`: the config file to read instead of searching for one.
     public var configFile: String?
     /// The options the command line gave (`target`, `platform`, `fail-on`): a config file's
@@ -92,6 +94,7 @@ public struct RunConfiguration: Sendable, Hashable {
         if !isDockerfile && (stage != nil || !buildArgs.isEmpty || diff) { return "--stage, --build-arg and --diff go with --dockerfile" }
         if diff && format != .text { return "--diff prints a unified diff; leave out --format" }
         if sarifRoot != nil && format != .sarif { return "--sarif-root goes with --format sarif" }
+        if quiet && format != .text { return "--quiet goes with text output; the other formats hold every file" }
         if let output, output.isEmpty { return "-o needs a file name" }
         if let platform, Platform(parsing: platform) == nil {
             return "unknown platform \(platform); use linux/ARCH with ARCH one of amd64, 386, arm64, arm, riscv64, s390x, ppc64, ppc64le, mips, mipsle, mips64, mips64le, loong64"

@@ -96,8 +96,13 @@ public enum Runner {
         if config.diff {
             out.write(doc.dockerfileDiff ?? "")
         } else {
-            render(doc, format: config.format, color: config.color && file == nil, to: out,
-                   sarif: config.format == .sarif ? SARIFPlace.context(config, doc) : nil)
+            if config.format == .text && config.quiet {
+                let threshold: Severity? = config.failOn == .never ? nil : Severity(rawValue: config.failOn.rawValue)
+                out.write(TextRenderer(color: config.color && file == nil, quiet: .init(severity: threshold)).render(doc))
+            } else {
+                render(doc, format: config.format, color: config.color && file == nil, to: out,
+                       sarif: config.format == .sarif ? SARIFPlace.context(config, doc) : nil)
+            }
         }
         file?.close()
         if let f = file, let problem = f.problem {

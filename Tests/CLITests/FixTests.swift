@@ -46,4 +46,27 @@ import Testing
         let settings = try #require(((file["facts"] as? [String: Any])?["go"] as? [String: Any])?["settings"] as? [String: String])
         #expect(settings["GOOS"] == "linux" && settings["GOARCH"] == "amd64")
     }
+
+    /// The combined line (`fixAll`) resolves every finding it names at once: rebuilt with it,
+    /// the binary starts on scratch and none of those rules fires; its other settings (the -X
+    /// flag of the trimpath build, tags) are kept.
+    @Test(arguments: [("go/server-cgo1", "current"), ("go119/server-cgo1", "1.19"), ("go/userlookup-cgo1", "current")])
+    func combinedLineResolvesEveryRuleItNames(binary: String, goVersion: String) throws {
+        let r = try sce(["--format", "json", try TestBinaries.named(binary).path])
+        let file = try #require((try json(r.stdout)["files"] as? [[String: Any]])?.first)
+        let all = try #require(file["fixAll"] as? [String: Any], "\(binary): no fixAll")
+        let rules = try #require(all["rules"] as? [String]), command = try #require(all["command"] as? String)
+        #expect(Set(rules).isSuperset(of: ["SE101", "SE200", "SE400", "SE401", "SE402"]), "\(rules)")
+        #expect(command.hasPrefix("CGO_ENABLED=0 ") && command.contains(" -trimpath ") && command.contains("-ldflags=\"-s"), "\(command)")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("sce-fixall-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let b = try build(command, goVersion: goVersion, output: out)
+        try #require(b.status == 0, "`\(command)` failed: \(b.stderr)")
+        let check = try sce(["--format", "json", out])
+        let after = try #require((try json(check.stdout)["files"] as? [[String: Any]])?.first)
+        #expect((after["start"] as? [String: Any])?["ok"] as? Bool == true)
+        let left = Set((after["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String })
+        #expect(left.isDisjoint(with: rules), "\(binary) rebuilt with `\(command)` still has \(left.intersection(rules))")
+        #expect(after["fixAll"] == nil)
+    }
 }

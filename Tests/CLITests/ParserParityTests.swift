@@ -46,6 +46,9 @@ import Testing
         out.append(["--root", "rootfs", "--at=/app/server", "--format", "json", "dist/server"])
         out.append(["--format", "sarif", "-o", "results.sarif", "--sarif-root", "..", "dist"])
         out.append(["-o", "report.txt", "dist/main"])
+        out.append(["--quiet", "dist"])
+        out.append(["-q", "--fail-on", "warning", "dist", "--quiet"])
+        out.append(["--quiet", "--format", "json", "dist"])
         // --image alone: no PATH, the image's own command.
         out.append(["--image", "docker-archive:app.tar"])
         out.append(["--image=oci-archive:app.tar:v1", "--format", "json"])

@@ -21,7 +21,7 @@ struct SplitMix: RandomNumberGenerator {
     /// Hundreds of corrupted copies of real binaries: header fields, table entries and the
     /// bytes they point at are overwritten with random and boundary values, or the file is cut
     /// short. The analyzer must return (a verdict and maybe an error) every time: no crash, no hang.
-    @Test(.timeLimit(.minutes(5)), arguments: ["c/hello-dynamic", "c/hello-static-pie", "c/hello-m32", "go/server-cgo1-sw",
+    @Test(.timeLimit(.minutes(15)), arguments: ["c/hello-dynamic", "c/hello-static-pie", "c/hello-m32", "go/server-cgo1-sw",
                                                "go/hello-linux-s390x", "go119/hello-linux-mips", "go/hello-darwin-arm64",
                                                "go/hello-windows-amd64", "go/server-pie-ext-cgo1-sw", "go/hello-freebsd-amd64",
                                                "go119/hello-openbsd-386"])

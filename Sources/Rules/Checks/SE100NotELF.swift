@@ -32,11 +32,11 @@ public enum SE100NotELF: Rule {
             built = ", built with GOOS=\(bi.setting("GOOS") ?? "?") GOARCH=\(bi.setting("GOARCH") ?? "?") by \(bi.goVersion)"
         }
         let fix: String
-        var command: String?
+        var build: GoBuildLine?
         if var line = GoBuildLine(c.go) {
             line.setEnv("GOOS", "linux")
             line.setEnv("GOARCH", c.platform.goarch)
-            command = line.rendered
+            build = line
             fix = "rebuild for Linux: \(line.withCaveat)"
         } else if f.format == .archive {
             fix = "link the archive into an executable (go build / gcc main.o libx.a) and copy that program instead"
@@ -47,6 +47,6 @@ public enum SE100NotELF: Rule {
         }
         return [finding("\(c.path) is \(what)\(built); docker run prints `exec \(c.imagePath): exec format error`",
                         why: "A Linux kernel only executes ELF files and #! scripts; every other format is ENOEXEC.",
-                        fix: fix, command: command)]
+                        fix: fix, build: build)]
     }
 }

@@ -25,10 +25,10 @@ public enum SE101MissingInterpreter: Rule {
         let interp = path.isEmpty ? "\"\"" : path
         let libs = e.needed.isEmpty ? "" : " (the loader would then need \(e.neededList))"
         let fix: String
-        var command: String?
+        var build: GoBuildLine?
         if let go = c.go, let (line, why) = GoAdvice.staticBuild(go) {
             fix = "\(line.withCaveat)   # \(why)"
-            command = line.rendered
+            build = line
         } else if c.go != nil, c.go?.signals.plugin == true {
             fix = "plugin needs dlopen and cannot be static: use a base image with \(interp) and its libc, e.g. FROM \(baseWith(interp))"
         } else if c.go != nil {
@@ -38,7 +38,7 @@ public enum SE101MissingInterpreter: Rule {
         }
         return [finding("the interpreter \(interp) (PT_INTERP) does not exist in \(c.target.name)\(libs); docker run prints `exec \(c.imagePath): no such file or directory`",
                         why: "The kernel opens the PT_INTERP loader before the program runs; when it is missing, execve fails with ENOENT, which reads as if \(c.imagePath) itself were missing.",
-                        fix: fix, command: command).evidence(interp)]
+                        fix: fix, build: build).evidence(interp)]
     }
 
     static func baseWith(_ interp: String) -> String {

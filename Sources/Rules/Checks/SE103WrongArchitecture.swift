@@ -24,11 +24,11 @@ public enum SE103WrongArchitecture: Rule {
         let name = e.machine
         let goarch = Platform.goarch(machine: m, bits: bits, order: order)
         var fix: String
-        var command: String?
+        var build: GoBuildLine?
         if var line = GoBuildLine(c.go) {
             line.setEnv("GOOS", "linux")
             line.setEnv("GOARCH", c.platform.goarch)
-            command = line.rendered
+            build = line
             fix = "rebuild for \(c.platform): \(line.withCaveat)"
         } else {
             fix = "build for \(c.platform) (a cross-compiler for \(c.platform.goarch))"
@@ -38,7 +38,7 @@ public enum SE103WrongArchitecture: Rule {
         }
         return [finding("\(c.path) is \(name) (ELF\(bits), \(order)-endian) but the target platform is \(c.platform); docker run prints `exec \(c.imagePath): exec format error`",
                         why: "A \(c.platform) kernel executes \(c.platform.executableKinds.map { "\($0.machine == .i386 ? "i386" : $0.machine.factName(bits: $0.bits, order: $0.order))" }.joined(separator: " and ")) binaries; any other machine is ENOEXEC without binfmt emulation.",
-                        fix: fix, command: command).evidence(name, "\(c.platform)")]
+                        fix: fix, build: build).evidence(name, "\(c.platform)")]
     }
 
     /// The Linux platforms Docker builds and runs images for (buildx / containerd platform

@@ -35,11 +35,11 @@ public enum SE113WrongOS: Rule {
         let goarch = runs ? (c.go?.buildInfo?.setting("GOARCH") ?? Platform.goarch(machine: e.machineRaw, bits: e.bits, order: e.endianness) ?? c.platform.goarch)
                           : c.platform.goarch
         var fix: String
-        var command: String?
+        var build: GoBuildLine?
         if var line = GoBuildLine(c.go) {
             line.setEnv("GOOS", "linux")
             line.setEnv("GOARCH", goarch)
-            command = line.rendered
+            build = line
             fix = "rebuild for Linux: \(line.withCaveat)"
         } else if c.go != nil {
             fix = "rebuild for Linux: GOOS=linux GOARCH=\(goarch) go build (with your own flags and package)"
@@ -58,6 +58,6 @@ public enum SE113WrongOS: Rule {
         }
         return [finding("\(c.path) is a program for \(os.displayName) (\(os.evidence)), not Linux\(arch); \(outcome)",
                         why: "Linux checks the ELF machine, not the OS a program was built for; another kernel's system calls do not work here.",
-                        fix: fix, command: command).evidence(os.displayName)]
+                        fix: fix, build: build).evidence(os.displayName)]
     }
 }

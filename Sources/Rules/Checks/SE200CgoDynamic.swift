@@ -30,13 +30,13 @@ public enum SE200CgoDynamic: Rule {
         let causes = GoAdvice.cgoCauses(go)
         let cgoSetting = go.buildInfo?.setting("CGO_ENABLED").map { " (CGO_ENABLED=\($0))" } ?? ""
         var fix: String
-        var command: String?
+        var build: GoBuildLine?
         let third = GoAdvice.thirdPartyCgo(go)
         if s.plugin {
             fix = "plugin needs dlopen and cannot be linked statically: use a base image with glibc, FROM gcr.io/distroless/base-debian12"
         } else if let (line, why) = GoAdvice.staticBuild(go) {
             fix = "\(line.withCaveat)   # \(why)"
-            command = line.rendered
+            build = line
             if third.isEmpty, var tagged = GoBuildLine(go) {
                 tagged.addTags(["netgo", "osusergo"])
                 fix += "; to keep cgo on, build the standard library without it: \(tagged.rendered)"
@@ -49,6 +49,6 @@ public enum SE200CgoDynamic: Rule {
         }
         return [finding("the Go binary is dynamically linked because cgo was on\(cgoSetting): \(causes.joined(separator: "; ")); it needs \(interp)\(e.needed.isEmpty ? "" : " and \(e.neededList)")",
                         why: "Each cgo package links libc, so the linker records the system loader in PT_INTERP; \(c.target.name) does not provide it.",
-                        fix: fix, command: command)]
+                        fix: fix, build: build)]
     }
 }

@@ -22,10 +22,10 @@ public enum SE201PIEInterpreter: Rule {
         // With cgo, SE200 names the cause; SE201 is the PIE that needed no interpreter at all.
         guard pie, !go.signals.cgoRuntime else { return [] }
         var fix = "drop -buildmode=pie"
-        var command: String?
+        var build: GoBuildLine?
         if var line = GoBuildLine(go) {
             line.buildmode = nil
-            command = line.rendered
+            build = line
             fix = "\(line.withCaveat)   # no -buildmode=pie"
             if var staticPie = GoBuildLine(go) {
                 staticPie.setEnv("CGO_ENABLED", "1")
@@ -35,6 +35,6 @@ public enum SE201PIEInterpreter: Rule {
         }
         return [finding("the Go binary was built with -buildmode=pie: it has the interpreter \(interp) but needs \(e.needed.isEmpty ? "no library" : e.neededList); \(c.target.name) has no loader",
                         why: "Go's PIE is relocated at start by the system loader named in PT_INTERP, cgo or not.",
-                        fix: fix, command: command)]
+                        fix: fix, build: build)]
     }
 }

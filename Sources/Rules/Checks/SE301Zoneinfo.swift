@@ -23,14 +23,14 @@ public enum SE301Zoneinfo: Rule {
         // $ZONEINFO (a zoneinfo.zip or a directory) is tried first (zoneinfo_read.go loadLocation).
         if let z = c.target.environment["ZONEINFO"], !z.isEmpty, c.target.fileExists(z) || c.target.directoryExists(z) { return [] }
         var fix = "build with -tags timetzdata (adds about 450 KB), or import _ \"time/tzdata\" in main"
-        var command: String?
+        var build: GoBuildLine?
         if var line = GoBuildLine(go) {
             line.addTags(["timetzdata"])
-            command = line.rendered
+            build = line
             fix = "\(line.withCaveat)   # embeds time/tzdata (about 450 KB); or import _ \"time/tzdata\", or COPY --from=build /usr/share/zoneinfo /usr/share/zoneinfo"
         }
         return [finding("\(RuntimeNeeds.when(c))time.LoadLocation will find no zoneinfo in \(c.target.name) and no embedded tzdata: it returns `unknown time zone Europe/Paris` (for any zone but UTC and Local)",
                         why: "Go reads time zones from /usr/share/zoneinfo at run time; the build machine has them, the image does not.",
-                        fix: fix, command: command)]
+                        fix: fix, build: build)]
     }
 }

@@ -19,13 +19,15 @@ public enum SE400DebugInfo: Rule {
         let f = c.facts
         guard let e = f.elf, e.debugBytes > 0 else { return [] }
         let fix: String
+        var build: GoBuildLine?
         if let line = SizeAdvice.stripLine(c) {
-            fix = "\(line)   # \(SizeAdvice.after(c))" + (SizeAdvice.sImpliesW(c.go) ? "; -s implies -w since Go 1.22" : "")
+            build = line
+            fix = "\(line.withCaveat)   # \(SizeAdvice.after(c))" + (SizeAdvice.sImpliesW(c.go) ? "; -s implies -w since Go 1.22" : "")
         } else {
             fix = "strip --strip-debug the binary before COPY (or build without -g)"
         }
         return [finding("\(SizeAdvice.mb(e.debugBytes)) of DWARF debug information (\(e.debugSections.count) sections, \(SizeAdvice.percent(e.debugBytes, of: f.fileBytes)) of the file)",
                         why: "Debug sections are not loaded at run time; they only make the image larger.",
-                        fix: fix)]
+                        fix: fix, build: build)]
     }
 }

@@ -18,13 +18,15 @@ public enum SE401SymbolTable: Rule {
         let f = c.facts
         guard let e = f.elf, e.symtabBytes > 0 else { return [] }
         let fix: String
+        var build: GoBuildLine?
         if let line = SizeAdvice.stripLine(c) {
-            fix = "\(line)   # \(SizeAdvice.after(c)); stack traces keep their function names"
+            build = line
+            fix = "\(line.withCaveat)   # \(SizeAdvice.after(c)); stack traces keep their function names"
         } else {
             fix = "strip the binary (strip --strip-all) before COPY"
         }
         return [finding("\(SizeAdvice.mb(e.symtabBytes)) of symbol table (.symtab and .strtab, \(SizeAdvice.percent(e.symtabBytes, of: f.fileBytes)) of the file)",
                         why: "The static symbol table is not used at run time.",
-                        fix: fix)]
+                        fix: fix, build: build)]
     }
 }

@@ -20,14 +20,14 @@ public enum SE402BuildPaths: Rule {
         guard c.facts.format == .elf, let go = c.go, let example = go.absoluteBuildPaths.first,
               go.buildInfo?.setting("-trimpath") != "true" else { return [] }
         var fix = "add -trimpath to go build"
-        var command: String?
+        var build: GoBuildLine?
         if var line = c.goBuildLineForLinux {
             line.trimpath = true
             fix = line.rendered
-            command = line.rendered
+            build = line
         }
         return [finding("absolute build paths are embedded, e.g. \(example)",
                         why: "Without -trimpath the build machine's file system layout is recorded in the binary and builds are not reproducible.",
-                        fix: fix, command: command)]
+                        fix: fix, build: build)]
     }
 }
