@@ -12,6 +12,7 @@
 #   make completions  bash, zsh and fish completions of $(BIN), under $(SHARE_OUT)
 #   make man     the man page of $(BIN), under $(SHARE_OUT)/man/man1
 #   make fuzz    libFuzzer on every reader, FUZZ_SECONDS each (Fuzz/run.sh; crashes in Fuzz/crashes)
+#   make image   the tool's own FROM scratch image (OCI layout and archive, umoci) in .build-image
 #   make docs    docs/rules.md from the rules' metadata (the text of `explain`)
 #   make bench   whole-process timings against readelf, file, scanelf and `go version -m`
 
@@ -28,7 +29,7 @@ FAST_START = -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangle
 # warnings about static glibc are expected).
 STATIC = --static-swift-stdlib -Xswiftc -static-executable
 
-.PHONY: all build install completions man deps testbinaries roots images peers test bench fuzz clean docs
+.PHONY: all build install completions man deps testbinaries roots images peers test bench fuzz clean docs static image
 # Outside the clone on purpose: CI's fresh clone reuses it (see TestBinaries/make-roots.sh).
 ROOTS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/staticcheck-elf/roots
 IMAGES ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/staticcheck-elf/images
@@ -100,13 +101,24 @@ images: testbinaries roots
 peers: deps
 	bash TestBinaries/fetch-peers.sh $(PEERS)
 
-test: testbinaries roots images peers
-	PATH="$(CURDIR)/.venv/bin:$$PATH" STATICCHECK_TESTBIN=$(BIN_OUT) STATICCHECK_ROOTS=$(ROOTS) STATICCHECK_IMAGES=$(IMAGES) STATICCHECK_PEERS=$(PEERS) $(SWIFT) test --disable-xctest
+test: testbinaries roots images peers image
+	PATH="$(CURDIR)/.venv/bin:$$PATH" STATICCHECK_SELF_IMAGE=$(SELF_IMAGE) STATICCHECK_TESTBIN=$(BIN_OUT) STATICCHECK_ROOTS=$(ROOTS) STATICCHECK_IMAGES=$(IMAGES) STATICCHECK_PEERS=$(PEERS) $(SWIFT) test --disable-xctest
 
 # Coverage-guided fuzzing of every reader (Fuzz/run.sh): FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
 fuzz: testbinaries roots images peers
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh
+
+# The fully static release binary in a build folder of its own (the image and its test).
+STATIC_OUT ?= $(CURDIR)/.build-static
+static:
+	$(SWIFT) build -c release --product staticcheck-elf --scratch-path $(STATIC_OUT) $(STATIC) $(FAST_START)
+
+# The tool's own image: FROM scratch, the static binary as ENTRYPOINT, no shell (umoci, no
+# daemon): .build-image/oci (OCI layout) and .build-image/staticcheck-elf.tar (OCI archive).
+SELF_IMAGE ?= $(CURDIR)/.build-image
+image: static
+	bash Scripts/make-image.sh $(STATIC_OUT)/release/staticcheck-elf $(SELF_IMAGE)
 
 # docs/rules.md from the rules' own metadata (a test fails when it drifts).
 docs:

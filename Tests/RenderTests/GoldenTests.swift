@@ -93,6 +93,20 @@ import Testing
     @Test func sarif() throws { try compare("check.sarif", SARIFRenderer.render(GoldenTests.document, rules: RuleRegistry.infos)) }
     @Test func github() throws { try compare("check.github", GitHubRenderer.render(GoldenTests.document)) }
 
+    /// GitHub ingests at most 25,000 results a run: more are left out and counted in a
+    /// notification; the log still parses.
+    @Test func sarifKeepsToGitHubsResultLimit() throws {
+        let one = try #require(GoldenTests.document.reports.first { !$0.findings.isEmpty }?.findings.first)
+        var r = FileReport(path: "dist/many")
+        r.findings = Array(repeating: one, count: SARIFRenderer.maxResults + 7)
+        let doc = RunDocument(toolVersion: "0.1.0", targetName: "scratch", platform: "linux/amd64", reports: [r])
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(SARIFRenderer.render(doc, rules: RuleRegistry.infos).utf8)) as? [String: Any])
+        let run = try #require((o["runs"] as? [[String: Any]])?.first)
+        #expect((run["results"] as? [Any])?.count == SARIFRenderer.maxResults)
+        let notes = ((run["invocations"] as? [[String: Any]])?.first?["toolExecutionNotifications"] as? [[String: Any]]) ?? []
+        #expect(notes.contains { (($0["message"] as? [String: Any])?["text"] as? String)?.hasPrefix("7 results left out") == true }, "\(notes)")
+    }
+
     @Test func renderingIsDeterministic() {
         #expect(JSONRenderer.render(GoldenTests.document) == JSONRenderer.render(GoldenTests.document))
     }
