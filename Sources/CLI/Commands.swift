@@ -45,29 +45,13 @@ public struct StaticCheckELF: ParsableCommand {
 /// a shared terminal or log in the order they were made.
 public var processOutput: RunOutput {
     RunOutput(
-        write: { bytes in writeAll(STDOUT_FILENO, bytes) },
+        write: { bytes in _ = writeAll(STDOUT_FILENO, bytes) },
         warn: { s in
             var line = s.hasSuffix("\n") ? s : s + "\n"
-            line.withUTF8 { writeAll(STDERR_FILENO, UnsafeRawBufferPointer($0)) }
+            line.withUTF8 { _ = writeAll(STDERR_FILENO, UnsafeRawBufferPointer($0)) }
         })
 }
 
-/// Writes every byte, retrying after a signal or a short write; stops on any other error.
-func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
-    guard var p = bytes.baseAddress else { return }
-    var left = bytes.count
-    while left > 0 {
-        let n = write(fd, p, left)
-        if n > 0 {
-            p += n
-            left -= n
-        } else if n < 0 && errno == EINTR {
-            continue
-        } else {
-            return
-        }
-    }
-}
 
 /// `mode` decided for this process: its NO_COLOR and TERM, and whether standard output is a terminal.
 func useColor(_ mode: ColorMode) -> Bool {

@@ -22,20 +22,8 @@ final class OutputFile {
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) {
-        guard problem == nil, var p = bytes.baseAddress else { return }
-        var left = bytes.count
-        while left > 0 {
-            let n = systemWrite(fd, p, left)
-            if n > 0 {
-                p += n
-                left -= n
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                problem = String(cString: strerror(errno))
-                return
-            }
-        }
+        guard problem == nil else { return }
+        if let e = writeAll(fd, bytes) { problem = String(cString: strerror(e)) }
     }
 
     func close() {
@@ -50,5 +38,22 @@ struct OutputFileError: Error {
     var message: String
 }
 
-private func systemWrite(_ fd: Int32, _ p: UnsafeRawPointer, _ n: Int) -> Int { write(fd, p, n) }
+/// Writes every byte to `fd`, retrying after a signal or a short write; the errno of any
+/// other failure (nil when all was written). Standard output, standard error and `-o FILE`.
+public func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? {
+    guard var p = bytes.baseAddress else { return nil }
+    var left = bytes.count
+    while left > 0 {
+        let n = write(fd, p, left)
+        if n > 0 {
+            p += n
+            left -= n
+        } else if n < 0 && errno == EINTR {
+            continue
+        } else {
+            return n < 0 ? errno : EIO
+        }
+    }
+    return nil
+}
 private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
