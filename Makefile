@@ -41,13 +41,12 @@ all: build
 build:
 	$(SWIFT) build -c release --product staticcheck-elf $(FAST_START)
 
-install:
-	$(SWIFT) build -c release --product staticcheck-elf $(STATIC) $(FAST_START)
-	$(MAKE) completions man BIN=.build/release/staticcheck-elf
+install: static
+	$(MAKE) completions man BIN=$(STATIC_OUT)/release/staticcheck-elf
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d \
 		$(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 .build/release/staticcheck-elf $(DESTDIR)$(PREFIX)/bin/staticcheck-elf
+	install -m 755 $(STATIC_OUT)/release/staticcheck-elf $(DESTDIR)$(PREFIX)/bin/staticcheck-elf
 	install -m 644 $(SHARE_OUT)/bash-completion/completions/staticcheck-elf $(DESTDIR)$(PREFIX)/share/bash-completion/completions/
 	install -m 644 $(SHARE_OUT)/zsh/site-functions/_staticcheck-elf $(DESTDIR)$(PREFIX)/share/zsh/site-functions/
 	install -m 644 $(SHARE_OUT)/fish/vendor_completions.d/staticcheck-elf.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/

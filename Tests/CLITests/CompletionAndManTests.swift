@@ -50,4 +50,28 @@ import Testing
         }
         #expect(!man.contains(".Ex -std"), "the generic exit sentence is replaced")
     }
+
+    /// `make install PREFIX=…` as the README gives it: the static binary (built by `make
+    /// static`, which `make test` runs for the image), its completions and man page.
+    @Test(.timeLimit(.minutes(10)), .enabled(if: FileManager.default.isExecutableFile(atPath: TestPaths.repo.appendingPathComponent(".build-static/release/staticcheck-elf").path),
+                                              "the static build is missing: run `make static`"))
+    func makeInstallPutsEverythingUnderThePrefix() throws {
+        let make = try #require(which("make"), "make")
+        let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("sce-prefix-\(UUID().uuidString)")
+        let share = FileManager.default.temporaryDirectory.appendingPathComponent("sce-share-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: prefix); try? FileManager.default.removeItem(at: share) }
+        let env = ProcessInfo.processInfo.environment
+        let r = try run(make, ["-C", TestPaths.repo.path, "install", "PREFIX=\(prefix.path)", "SHARE_OUT=\(share.path)"],
+                        environment: ["PATH": env["PATH"] ?? "/usr/bin:/bin", "HOME": env["HOME"] ?? "/root"])
+        #expect(r.status == 0, "\(r.stdout.suffix(2000)) \(r.stderr.suffix(2000))")
+        for file in ["bin/staticcheck-elf", "share/bash-completion/completions/staticcheck-elf", "share/zsh/site-functions/_staticcheck-elf",
+                     "share/fish/vendor_completions.d/staticcheck-elf.fish", "share/man/man1/staticcheck-elf.1"] {
+            #expect(FileManager.default.fileExists(atPath: prefix.appendingPathComponent(file).path), "\(file)")
+        }
+        let bin = prefix.appendingPathComponent("bin/staticcheck-elf").path
+        #expect(try run(bin, ["--version"]).stdout == "0.1.0\n")
+        // Fully static: no interpreter, as the README says.
+        let check = try run(bin, ["--format", "json", bin])
+        #expect(check.status == 0 && check.stdout.contains("\"interpreter\": null"), "\(check.stdout.prefix(800))")
+    }
 }
