@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "ELFKit", "TestSupport"]),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "ELFKit", "FileTree", "TestSupport"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Targets", "FileTree", "GoBinary", "ELFKit", "Image", "Loader", "Runner", "Render", "TestSupport"]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "Runner", "Rules", "Targets", "TestSupport"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Runner", "Rules", "Targets", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Rules", "Render", "Targets", "TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Rules", "ELFKit", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "CrossCheckTests", dependencies: ["CrossCheck", "CElfShim", "CLibelf", "ELFKit", "TestSupport"]),

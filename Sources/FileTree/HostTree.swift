@@ -153,10 +153,15 @@ public struct HostTree: FileTree {
         guard let d = opendir(dir) else { throw HostTree.error(errno) }
         defer { closedir(d) }
         var names: [String] = []
+        // d_name is read in place, at most to the end of its record (d_reclen): copying the
+        // declared char[256] reads past a short last record of glibc's buffer (AddressSanitizer
+        // caught it in a directory walk).
+        guard let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name) else { return [] }
         while let e = readdir(d) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let room = max(0, Int(e.pointee.d_reclen) - offset)
+            let start = UnsafeRawPointer(e).advanced(by: offset).assumingMemoryBound(to: CChar.self)
+            let length = strnlen(start, room)
+            let name = String(decoding: UnsafeRawBufferPointer(start: start, count: length), as: UTF8.self)
             if name == "." || name == ".." { continue }
             names.append(name)
         }
