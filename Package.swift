@@ -52,7 +52,7 @@ let package = Package(
         // Adding a rule is adding one file in Sources/Rules/Checks: the registry is generated.
         .executableTarget(name: "RuleRegistryGen"),
         .plugin(name: "RuleRegistryPlugin", capability: .buildTool(), dependencies: ["RuleRegistryGen"]),
-        .target(name: "Render", dependencies: ["ELFKit", "GoBinary", "Loader", "Rules", "Targets", "Archive"]),
+        .target(name: "Render", dependencies: ["ELFKit", "GoBinary", "FileTree", "Loader", "Rules", "Targets", "Archive"]),
         .target(name: "CElfShim", linkerSettings: [.linkedLibrary("dl")]),
         // libelf's headers and library, linked by the tests only (apt: libelf-dev).
         .systemLibrary(name: "CLibelf", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),

@@ -21,15 +21,16 @@ public enum ConfigLoader {
     public static func find(explicit: String?, environment: (String) -> String?, workingDirectory cwd: String) -> String? {
         if let explicit { return explicit }
         if let e = environment("STATICCHECK_ELF_CONFIG"), !e.isEmpty { return e }
+        // From the working directory up to its repository's root (or /), the nearest first.
         var dir = TreeResolver.normalize(cwd)
+        let top = Repository.root(containing: dir) ?? "/"
         while true {
             for n in names {
                 let p = dir == "/" ? "/" + n : dir + "/" + n
                 if isFile(p) { return p }
             }
-            // The repository root is as far as the search goes.
-            if exists(dir == "/" ? "/.git" : dir + "/.git") || dir == "/" { break }
-            dir = parent(dir)
+            if dir == top || dir == "/" { break }
+            dir = TreeResolver.parent(dir)
         }
         let xdg = environment("XDG_CONFIG_HOME").flatMap { $0.isEmpty ? nil : $0 } ?? environment("HOME").map { $0 + "/.config" }
         if let xdg {
@@ -55,7 +56,7 @@ public enum ConfigLoader {
         switch ConfigFile.parse(text, path: path) {
         case .failure(let problems): return problems
         case .success(let file):
-            apply(file, to: &config, base: directory(of: path.hasPrefix("/") ? path : cwd + "/" + path))
+            apply(file, to: &config, base: TreeResolver.parent(TreeResolver.normalize(path.hasPrefix("/") ? path : cwd + "/" + path)))
             return nil
         }
     }
@@ -92,18 +93,6 @@ public enum ConfigLoader {
         }
         if r.hasPrefix("docker-daemon:") || r.hasPrefix("podman:") { return r }
         return relativeTo(base, r)
-    }
-
-    static func directory(of path: String) -> String { parent(TreeResolver.normalize(path)) }
-
-    static func parent(_ dir: String) -> String {
-        guard let slash = dir.lastIndex(of: "/"), slash != dir.startIndex else { return "/" }
-        return String(dir[..<slash])
-    }
-
-    static func exists(_ p: String) -> Bool {
-        var st = stat()
-        return lstat(p, &st) == 0
     }
 
     static func isFile(_ p: String) -> Bool {

@@ -165,4 +165,18 @@ public enum TreeResolver {
         }
         return join(out)
     }
+
+    /// `path` relative to the directory `base` (both normalised): "" for `base` itself, nil
+    /// for a path outside it.
+    public static func relative(_ path: String, to base: String) -> String? {
+        if path == base { return "" }
+        let prefix = base == "/" ? "/" : base + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : nil
+    }
+
+    /// The directory holding a normalised path; "/" for "/".
+    public static func parent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
+    }
 }

@@ -1,3 +1,5 @@
+import FileTree
+
 /// Where a SARIF log's paths are relative to, and what the run's target is called in its
 /// fingerprints and automation id. Made by the runner (which knows the working directory and
 /// finds the repository); the renderer only computes with it, so it stays pure.
@@ -14,39 +16,23 @@ public struct SARIFContext: Sendable, Hashable {
     public var target: String
 
     public init(workingDirectory: String, root: String, target: String) {
-        self.workingDirectory = SARIFContext.lexical(workingDirectory)
-        self.root = SARIFContext.lexical(root)
+        self.workingDirectory = TreeResolver.normalize(workingDirectory)
+        self.root = TreeResolver.normalize(root)
         self.target = target
     }
 
     /// A path as given (relative to the working directory, or absolute), made absolute and
     /// lexically clean (`.` and `..` resolved without the file system).
     public func absolute(_ path: String) -> String {
-        SARIFContext.lexical(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
+        TreeResolver.normalize(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
     }
 
     /// The path relative to `root`, or nil when it lies outside.
-    public func relative(_ path: String) -> String? {
-        let a = absolute(path)
-        if a == root { return "" }
-        let prefix = root == "/" ? "/" : root + "/"
-        return a.hasPrefix(prefix) ? String(a.dropFirst(prefix.count)) : nil
-    }
+    public func relative(_ path: String) -> String? { TreeResolver.relative(absolute(path), to: root) }
 
     /// The path relative to `root` where it is inside, else absolute: what a fingerprint or a
     /// target key names.
     public func stable(_ path: String) -> String { relative(path) ?? absolute(path) }
-
-    /// `.` and `..` resolved, repeated and trailing slashes dropped; always absolute.
-    static func lexical(_ path: String) -> String {
-        var out: [Substring] = []
-        for c in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if c == "." { continue }
-            if c == ".." { _ = out.popLast(); continue }
-            out.append(c)
-        }
-        return "/" + out.joined(separator: "/")
-    }
 
     /// `runAutomationDetails.id`: one category per target (`staticcheck-elf/scratch-linux-amd64/`),
     /// so uploads for two targets never close each other's alerts.

@@ -44,7 +44,7 @@ enum ConfigIgnores {
         var used = Set<Int>()
         for i in doc.reports.indices {
             let r = doc.reports[i]
-            let host = lexical(r.path.hasPrefix("/") ? r.path : cwd + "/" + r.path)
+            let host = TreeResolver.normalize(r.path.hasPrefix("/") ? r.path : cwd + "/" + r.path)
             var kept: [Finding] = []
             for f in r.findings {
                 let k = ignores.indices.first { k in
@@ -52,7 +52,7 @@ enum ConfigIgnores {
                     guard g.rule == f.rule else { return false }
                     if !g.targets.isEmpty && !g.targets.contains(where: { t in targetNames.contains { Glob.matches(t, $0) } }) { return false }
                     if g.paths.isEmpty { return true }
-                    let candidates = [relative(host, to: g.base), r.imagePath].compactMap { $0 }
+                    let candidates = [TreeResolver.relative(host, to: g.base), r.imagePath].compactMap { $0 }
                     return g.paths.contains { p in candidates.contains { PathGlob.matches(p, $0) } }
                 }
                 if let k {
@@ -65,14 +65,6 @@ enum ConfigIgnores {
             doc.reports[i].findings = kept
         }
         return ignores.indices.filter { !used.contains($0) }.map { ignores[$0] }
-    }
-
-    static func lexical(_ path: String) -> String { TreeResolver.normalize(path) }
-
-    /// `path` relative to `base` (both absolute), or nil outside it.
-    static func relative(_ path: String, to base: String) -> String? {
-        if base == "/" { return String(path.dropFirst()) }
-        return path.hasPrefix(base + "/") ? String(path.dropFirst(base.count + 1)) : nil
     }
 }
 

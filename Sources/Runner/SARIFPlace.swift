@@ -2,14 +2,6 @@ import FileTree
 import Render
 import Targets
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// What a SARIF log's paths are relative to: `--sarif-root`, else the repository that holds
 /// the working directory (the nearest parent with `.git`), else the working directory; and the
 /// run's target named so it reads the same from any directory.
@@ -20,7 +12,7 @@ enum SARIFPlace {
         if let given = config.sarifRoot {
             root = given.hasPrefix("/") ? given : cwd + "/" + given
         } else {
-            root = repositoryRoot(from: cwd) ?? cwd
+            root = Repository.root(containing: cwd) ?? cwd
         }
         var ctx = SARIFContext(workingDirectory: cwd, root: root, target: "")
         let key: String
@@ -34,17 +26,5 @@ enum SARIFPlace {
         }
         ctx.target = "\(key) \(doc.platform)"
         return ctx
-    }
-
-    /// The nearest directory at or above `dir` with a `.git` (a directory, or a file in a
-    /// worktree or submodule).
-    static func repositoryRoot(from dir: String) -> String? {
-        var d = SARIFContext(workingDirectory: "/", root: "/", target: "").absolute(dir)
-        while true {
-            var st = stat()
-            if lstat(d == "/" ? "/.git" : d + "/.git", &st) == 0 { return d }
-            guard d != "/", let slash = d.lastIndex(of: "/") else { return nil }
-            d = slash == d.startIndex ? "/" : String(d[..<slash])
-        }
     }
 }
