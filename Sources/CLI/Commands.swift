@@ -52,7 +52,6 @@ public var processOutput: RunOutput {
         })
 }
 
-
 /// `mode` decided for this process: its NO_COLOR and TERM, and whether standard output is a terminal.
 func useColor(_ mode: ColorMode) -> Bool {
     mode.useColor(noColor: getenv("NO_COLOR").map { String(cString: $0) },

@@ -96,13 +96,10 @@ public enum Runner {
         if config.diff {
             out.write(doc.dockerfileDiff ?? "")
         } else {
-            if config.format == .text && config.quiet {
-                let threshold: Severity? = config.failOn == .never ? nil : Severity(rawValue: config.failOn.rawValue)
-                out.write(TextRenderer(color: config.color && file == nil, quiet: .init(severity: threshold)).render(doc))
-            } else {
-                render(doc, format: config.format, color: config.color && file == nil, to: out,
-                       sarif: config.format == .sarif ? SARIFPlace.context(config, doc) : nil)
-            }
+            // --quiet: the --fail-on severity decides which files fail (never: none by findings).
+            let quiet = config.quiet ? TextRenderer.QuietThreshold(severity: Severity(rawValue: config.failOn.rawValue)) : nil
+            render(doc, format: config.format, color: config.color && file == nil, to: out,
+                   sarif: config.format == .sarif ? SARIFPlace.context(config, doc) : nil, quiet: quiet)
         }
         file?.close()
         if let f = file, let problem = f.problem {
@@ -116,9 +113,10 @@ public enum Runner {
     }
 
     /// Writes `doc` as text, JSON, SARIF or GitHub annotations.
-    public static func render(_ doc: RunDocument, format: OutputFormat, color: Bool, to out: RunOutput, sarif: SARIFContext? = nil) {
+    public static func render(_ doc: RunDocument, format: OutputFormat, color: Bool, to out: RunOutput, sarif: SARIFContext? = nil,
+                              quiet: TextRenderer.QuietThreshold? = nil) {
         switch format {
-        case .text: out.write(TextRenderer(color: color).render(doc))
+        case .text: out.write(TextRenderer(color: color, quiet: quiet).render(doc))
         case .json: JSONRenderer.write(doc, to: out.write)
         case .sarif: out.write(SARIFRenderer.render(doc, rules: RuleRegistry.infos, context: sarif))
         case .github: out.write(GitHubRenderer.render(doc))
