@@ -75,11 +75,20 @@ public final class DecompressingStream: ByteStream {
     private var atBoundary = false
     // zstd: the last call filled the output, so the decoder may hold more to flush.
     private var outputWasFull = false
+    // gzip: access points recorded while reading (stops inflate at each block boundary).
+    private let index: GzipIndex?
+    // gzip resumed inside a member (raw deflate): the member's 8-byte trailer (CRC-32, size)
+    // still to pass over when its deflate data ends. Not checked: the blob was checked whole
+    // (its digest) by the pass that made the index.
+    private var raw = false
+    private var trailerLeft = 0
 
-    /// Reads the first bytes of `source` to tell its compression.
-    public init(_ source: any ByteStream, limits: DecompressionLimits = .init()) throws(ArchiveError) {
+    /// Reads the first bytes of `source` to tell its compression. With `index`, a gzip stream
+    /// records access points into it as it is read (`GzipIndex`).
+    public init(_ source: any ByteStream, limits: DecompressionLimits = .init(), index: GzipIndex? = nil) throws(ArchiveError) {
         self.source = source
         self.limits = limits
+        self.index = index
         input = RawBuffer(count: limits.bufferSize)
         // Sniff: at least four bytes, or all there is.
         var have = 0
@@ -101,6 +110,40 @@ public final class DecompressingStream: ByteStream {
             zlib = nil
             zstd = try ZstdDecoder(name: source.name, maxWindowLog: limits.maxZstdWindowLog)
             atBoundary = true
+        }
+    }
+
+    /// A gzip stream resumed at an access point of its index: `source` starts at the point's
+    /// `input` (one byte before it when the point has bits), and `position` starts at its `out`.
+    /// The limits count from the stream's start, as if it had been read from there.
+    public init(resuming point: GzipIndex.Point, from source: any ByteStream, limits: DecompressionLimits = .init()) throws(ArchiveError) {
+        self.source = source
+        self.limits = limits
+        index = nil
+        input = RawBuffer(count: limits.bufferSize)
+        compression = .gzip
+        zstd = nil
+        position = point.out
+        let z = try ZlibInflater(name: source.name, raw: true)
+        zlib = z
+        raw = true
+        if point.bits > 0 {
+            let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: input.bytes[0..<1]))
+            guard n == 1 else {
+                throw ArchiveError(location: source.name, offset: point.input, problem: "the stream ends at an access point")
+            }
+            let byte = Int32(input.bytes[0])
+            guard inflatePrime(z.stream, point.bits, byte >> (8 - point.bits)) == Z_OK else {
+                throw ArchiveError(location: source.name, offset: point.input, problem: "cannot resume inflate at an access point")
+            }
+        }
+        if !point.window.isEmpty {
+            let ret = point.window.withUnsafeBufferPointer { w in
+                inflateSetDictionary(z.stream, w.baseAddress, UInt32(w.count))
+            }
+            guard ret == Z_OK else {
+                throw ArchiveError(location: source.name, offset: point.input, problem: "cannot set the window of an access point")
+            }
         }
     }
 
@@ -176,6 +219,21 @@ public final class DecompressingStream: ByteStream {
         guard let z = zlib?.stream, let inBase = input.bytes.baseAddress, let outBase = out.baseAddress else { return 0 }
         let outCount = Swift.min(out.count, Int(UInt32.max))
         while true {
+            if atBoundary, trailerLeft > 0 {
+                // A resumed member's trailer, passed over.
+                if inStart == inEnd {
+                    if sourceEnded {
+                        throw ArchiveError(location: name, offset: compressedPosition,
+                                           problem: "truncated gzip stream: it ends at compressed offset \(compressedPosition), inside a member's trailer")
+                    }
+                    try refill()
+                    continue
+                }
+                let n = Swift.min(trailerLeft, inEnd - inStart)
+                inStart += n
+                trailerLeft -= n
+                continue
+            }
             if atBoundary {
                 // After a member: the end, another member (`1f 8b`), or trailing garbage.
                 if inEnd - inStart < 2, !sourceEnded {
@@ -187,7 +245,12 @@ public final class DecompressingStream: ByteStream {
                     throw ArchiveError(location: name, offset: compressedPosition,
                                        problem: "data after the last gzip member at compressed offset \(compressedPosition) is not another gzip member")
                 }
-                guard inflateReset(z) == Z_OK else { throw zlibError("cannot reset the inflater", z) }
+                if raw {
+                    guard czlib_inflate_reset_gzip(z) == Z_OK else { throw zlibError("cannot reset the inflater", z) }
+                    raw = false
+                } else {
+                    guard inflateReset(z) == Z_OK else { throw zlibError("cannot reset the inflater", z) }
+                }
                 atBoundary = false
             }
             let avail = inEnd - inStart
@@ -195,15 +258,21 @@ public final class DecompressingStream: ByteStream {
             z.pointee.avail_in = UInt32(avail)
             z.pointee.next_out = outBase.assumingMemoryBound(to: Bytef.self)
             z.pointee.avail_out = UInt32(outCount)
-            let ret = inflate(z, Z_NO_FLUSH)
+            let ret = inflate(z, index == nil ? Z_NO_FLUSH : Z_BLOCK)
             let consumed = avail - Int(z.pointee.avail_in)
             inStart += consumed
             let produced = outCount - Int(z.pointee.avail_out)
             z.pointee.next_in = nil
             z.pointee.next_out = nil
+            // At a block boundary that is not the end of the member's last block: a point.
+            if let index, ret == Z_OK, z.pointee.data_type & 128 != 0, z.pointee.data_type & 64 == 0 {
+                let out = position + UInt64(produced)
+                if index.wants(out) { index.add(accessPoint(z, out: out)) }
+            }
             switch ret {
             case Z_STREAM_END:
                 atBoundary = true
+                if raw { trailerLeft = 8 }
                 if produced > 0 { return produced }
             case Z_OK, Z_BUF_ERROR:
                 if produced > 0 { return produced }
@@ -218,6 +287,15 @@ public final class DecompressingStream: ByteStream {
                 throw zlibError("corrupt gzip stream at compressed offset \(compressedPosition)", z)
             }
         }
+    }
+
+    /// The access point at the inflater's current block boundary.
+    private func accessPoint(_ z: UnsafeMutablePointer<z_stream>, out: UInt64) -> GzipIndex.Point {
+        var window = [UInt8](repeating: 0, count: 32 << 10)
+        var length: UInt32 = 0
+        let ret = window.withUnsafeMutableBufferPointer { inflateGetDictionary(z, $0.baseAddress, &length) }
+        window.removeLast(ret == Z_OK ? window.count - Int(Swift.min(length, UInt32(window.count))) : window.count)
+        return GzipIndex.Point(out: out, input: compressedPosition, bits: z.pointee.data_type & 7, window: window)
     }
 
     private func zlibError(_ what: String, _ z: UnsafeMutablePointer<z_stream>) -> ArchiveError {
@@ -261,10 +339,10 @@ public final class DecompressingStream: ByteStream {
 private final class ZlibInflater {
     let stream: UnsafeMutablePointer<z_stream>
 
-    init(name: String) throws(ArchiveError) {
+    init(name: String, raw: Bool = false) throws(ArchiveError) {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
-        let ret = czlib_inflate_init_gzip(stream)
+        let ret = raw ? czlib_inflate_init_raw(stream) : czlib_inflate_init_gzip(stream)
         guard ret == Z_OK else {
             stream.deallocate()
             throw ArchiveError(location: name, problem: "cannot start zlib's inflate (error \(ret))")

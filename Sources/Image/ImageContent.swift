@@ -82,8 +82,9 @@ struct CompressedFileOpener: OuterStreamOpener {
 /// (compressed or streamed layers) must be at most `maxFileBytes`.
 final class ImageContent: ContentSource, @unchecked Sendable {
     enum Origin: Sendable {
-        /// A blob at `offset` of `file`, `size` bytes, compressed as its magic says.
-        case range(ReadOnlyFile, offset: UInt64, size: UInt64, compression: Compression, name: String)
+        /// A blob at `offset` of `file`, `size` bytes, compressed as its magic says; a gzip one
+        /// with the access points its pass recorded.
+        case range(ReadOnlyFile, offset: UInt64, size: UInt64, compression: Compression, name: String, index: GzipIndex? = nil)
         /// A member of the streamed outer archive, by its normalised path.
         case member(String, name: String)
     }
@@ -102,6 +103,8 @@ final class ImageContent: ContentSource, @unchecked Sendable {
     private var cursors: [UInt32: DecompressingStream] = [:]
     /// Runs of the outer stream made to read a file (for tests and the report).
     private(set) var reruns = 0
+    /// Reads of a gzip layer resumed at an access point (for tests).
+    private(set) var resumes = 0
 
     /// The sizes of the files of compressed and streamed layers: a prefix asked of one of at
     /// most `readWholeBytes` reads the whole file (rules look at the magic, then read it all:
@@ -121,6 +124,7 @@ final class ImageContent: ContentSource, @unchecked Sendable {
     }
 
     var rerunCount: Int { lock.locked { reruns } }
+    var resumeCount: Int { lock.locked { resumes } }
 
     func read(_ ref: ContentRef, count: Int) throws(TreeError) -> ByteView {
         guard count > 0 else { return ByteView(copying: []) }
@@ -138,7 +142,7 @@ final class ImageContent: ContentSource, @unchecked Sendable {
         var want = count
         if let size = sizes[ref], size <= UInt64(Swift.min(ImageContent.readWholeBytes, maxFileBytes)), Int(size) > count { want = Int(size) }
         switch origins[i] {
-        case .range(let file, let start, let size, let compression, let name):
+        case .range(let file, let start, let size, let compression, let name, let index):
             if compression == .none {
                 // A plain tar in a file: map the range itself.
                 let (end, o) = ref.offset.addingReportingOverflow(UInt64(count))
@@ -147,7 +151,7 @@ final class ImageContent: ContentSource, @unchecked Sendable {
                 }
                 return try map(file, at: start + ref.offset, count: count, name: name)
             }
-            view = try readCompressed(ref, count: want, file: file, start: start, size: size, name: name)
+            view = try readCompressed(ref, count: want, file: file, start: start, size: size, name: name, index: index)
         case .member(let path, let name):
             view = try readStreamed(ref, count: want, member: path, name: name)
         }
@@ -166,15 +170,24 @@ final class ImageContent: ContentSource, @unchecked Sendable {
         }
     }
 
-    private func readCompressed(_ ref: ContentRef, count: Int, file: ReadOnlyFile, start: UInt64, size: UInt64, name: String) throws(TreeError) -> ByteView {
+    private func readCompressed(_ ref: ContentRef, count: Int, file: ReadOnlyFile, start: UInt64, size: UInt64, name: String,
+                                index: GzipIndex?) throws(TreeError) -> ByteView {
         try checkSize(count, name)
-        do {
+        do throws(ArchiveError) {
             var stream: DecompressingStream
-            if let c = cursors[ref.source], c.position <= ref.offset {
-                stream = c
+            let cursor = cursors[ref.source].flatMap { $0.position <= ref.offset ? $0 : nil }
+            let limits = DecompressionLimits(maxDecompressedBytes: maxDecompressedBytes)
+            if let point = index?.point(atOrBefore: ref.offset), point.out > (cursor?.position ?? 0) {
+                // The nearest access point, nearer than the cursor (or the start).
+                let from = point.input - (point.bits > 0 ? 1 : 0)
+                guard from <= size else { throw ArchiveError(location: name, offset: from, problem: "an access point past the layer's end") }
+                stream = try DecompressingStream(resuming: point, from: FileRangeStream(file, offset: start + from, count: size - from, name: name),
+                                                 limits: limits)
+                resumes += 1
+            } else if let cursor {
+                stream = cursor
             } else {
-                stream = try DecompressingStream(FileRangeStream(file, offset: start, count: size, name: name),
-                                                 limits: DecompressionLimits(maxDecompressedBytes: maxDecompressedBytes))
+                stream = try DecompressingStream(FileRangeStream(file, offset: start, count: size, name: name), limits: limits)
             }
             cursors[ref.source] = nil
             let v = try readAt(stream, offset: ref.offset, count: count, name: name)

@@ -31,6 +31,9 @@ public struct ImageReaderOptions: Sendable {
     public var maxDecompressedBytes: UInt64
     public var cacheBytes: Int
     public var maxFileBytes: Int
+    /// The distance between access points into a gzip layer (`GzipIndex`), before the image's
+    /// index budget thins them.
+    public var indexSpan: UInt64 = GzipIndex.defaultSpan
 
     public init(environment: [String: String]? = nil,
                 maxDecompressedBytes: UInt64 = ImageReaderOptions.defaultMaxDecompressedBytes,
@@ -115,6 +118,8 @@ struct Opening {
     var sizes: [ContentRef: UInt64] = [:]
     var decompressed: UInt64 = 0
     var opener: (any OuterStreamOpener)?
+    /// What the access points into gzip layers may hold, for the whole image.
+    let indexBudget = IndexBudget()
 
     init(ref: ImageReference, options: ImageReaderOptions, platform: ImagePlatform) {
         self.ref = ref
@@ -333,9 +338,10 @@ struct Opening {
             copied = false
             let source = UInt32(truncatingIfNeeded: origins.count)
             let allowance = options.maxDecompressedBytes &- Swift.min(decompressed, options.maxDecompressedBytes)
+            let index = GzipIndex(span: options.indexSpan, budget: indexBudget)
             do {
                 scan = try scanLayer(FileRangeStream(file, offset: offset, count: size, name: label), source: source,
-                                     allowance: allowance, capture: true, captured: &captured)
+                                     allowance: allowance, capture: true, captured: &captured, index: index)
             } catch {
                 // A blob that is not what its descriptor says is the first thing to report.
                 if let d = descriptor, let got = try? Opening.digest(file, offset: offset, size: size), got.hex != d.digest.hex {
@@ -344,7 +350,8 @@ struct Opening {
                 throw ImageError(.malformed, "\(label): \(error.problem)")
             }
             decompressed += scan.decompressedBytes
-            origins.append(.range(file, offset: offset, size: size, compression: scan.compression, name: label))
+            origins.append(.range(file, offset: offset, size: size, compression: scan.compression, name: label,
+                                  index: scan.compression == .gzip ? index : nil))
         case .memory(let bytes):
             let source = UInt32(truncatingIfNeeded: origins.count)
             origins.append(.member(path, name: label))

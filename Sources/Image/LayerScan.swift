@@ -35,11 +35,12 @@ enum WellKnownFiles {
 /// Reads a layer blob to its end: each member mapped to a `LayerEntry` whose content is
 /// `ContentRef(source:, offset: the member's data offset in the decompressed tar)`, every byte
 /// hashed (stored and decompressed), nothing kept but metadata and, when `capture` is set, the
-/// well-known small files (into `captured`). `allowance` caps the decompressed bytes.
+/// well-known small files (into `captured`). `allowance` caps the decompressed bytes. With
+/// `index`, a gzip layer's access points are recorded (files are read back from the nearest).
 func scanLayer(_ blob: any ByteStream, source: UInt32, allowance: UInt64, capture: Bool,
-               captured: inout [ContentRef: [UInt8]]) throws(ArchiveError) -> LayerScan {
+               captured: inout [ContentRef: [UInt8]], index: GzipIndex? = nil) throws(ArchiveError) -> LayerScan {
     let raw = HashingStream(blob)
-    let dec = try DecompressingStream(raw, limits: DecompressionLimits(maxDecompressedBytes: allowance))
+    let dec = try DecompressingStream(raw, limits: DecompressionLimits(maxDecompressedBytes: allowance), index: index)
     let plainHash: HashingStream? = dec.compression == .none ? nil : HashingStream(dec)
     let inner: any ByteStream = plainHash ?? dec
     var limits = TarLimits()
