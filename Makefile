@@ -11,10 +11,12 @@
 #                shell completions and its man page into $(PREFIX)/share
 #   make completions  bash, zsh and fish completions of $(BIN), under $(SHARE_OUT)
 #   make man     the man page of $(BIN), under $(SHARE_OUT)/man/man1
+#   make sanitize  the suite under ASan, UBSan (C code) and TSan (parallel checking) (Scripts/sanitize.sh)
 #   make fuzz    libFuzzer on every reader, FUZZ_SECONDS each (Fuzz/run.sh; crashes in Fuzz/crashes)
 #   make image   the tool's own FROM scratch image (OCI layout and archive, umoci) in .build-image
 #   make docs    docs/rules.md from the rules' metadata (the text of `explain`)
-#   make bench   whole-process timings against readelf, file, scanelf and `go version -m`
+#   make bench   whole-process timings: many files, an image, a root, one file, against scanelf,
+#                readelf, gzip -dc, dive, skopeo+umoci+lddtree, ld.so --list, `go version -m`
 
 SWIFT ?= swift
 BIN_OUT ?= $(CURDIR)/TestBinaries/out
@@ -29,7 +31,7 @@ FAST_START = -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangle
 # warnings about static glibc are expected).
 STATIC = --static-swift-stdlib -Xswiftc -static-executable
 
-.PHONY: all build install completions man deps testbinaries roots images peers test bench fuzz clean docs static image
+.PHONY: all build install completions man deps testbinaries roots images peers test bench fuzz clean docs static image sanitize
 # Outside the clone on purpose: CI's fresh clone reuses it (see TestBinaries/make-roots.sh).
 ROOTS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/staticcheck-elf/roots
 IMAGES ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/staticcheck-elf/images
@@ -103,6 +105,11 @@ peers: deps
 test: testbinaries roots images peers image
 	PATH="$(CURDIR)/.venv/bin:$$PATH" STATICCHECK_SELF_IMAGE=$(SELF_IMAGE) STATICCHECK_TESTBIN=$(BIN_OUT) STATICCHECK_ROOTS=$(ROOTS) STATICCHECK_IMAGES=$(IMAGES) STATICCHECK_PEERS=$(PEERS) $(SWIFT) test --disable-xctest
 
+# The suite under AddressSanitizer, the undefined-behaviour sanitizer (C code) and
+# ThreadSanitizer (the parallel-checking suites): Scripts/sanitize.sh, SANITIZERS to pick.
+sanitize: testbinaries roots images peers image
+	PATH="$(CURDIR)/.venv/bin:$$PATH" STATICCHECK_SELF_IMAGE=$(SELF_IMAGE) STATICCHECK_TESTBIN=$(BIN_OUT) STATICCHECK_ROOTS=$(ROOTS) STATICCHECK_IMAGES=$(IMAGES) STATICCHECK_PEERS=$(PEERS) bash Scripts/sanitize.sh
+
 # Coverage-guided fuzzing of every reader (Fuzz/run.sh): FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
 fuzz: testbinaries roots images peers
@@ -123,8 +130,9 @@ image: static
 docs:
 	$(SWIFT) run staticcheck-elf list-rules --format docs > docs/rules.md
 
-bench: testbinaries
-	bash Benchmarks/bench.sh
+# BENCH_SECTIONS="1 2 3 4" picks sections (see the script).
+bench: testbinaries roots build static
+	STATICCHECK_ROOTS=$(ROOTS) SCE_STATIC=$(STATIC_OUT)/release/staticcheck-elf bash Benchmarks/bench.sh
 
 clean:
 	rm -rf .build TestBinaries/out
