@@ -5,13 +5,16 @@
 // move a ratio by a third between two runs of the same benchmark.
 //
 // usage: interleave WARMUP ROUNDS OUT.json -- CMD ARGS... -- CMD ARGS...
-// Writes {"commands": [...], "ns": [[round 0 of each command], ...]}; stdout and stderr of the
-// commands go to /dev/null.
-#define _POSIX_C_SOURCE 200809L
+// Writes {"commands": [...], "ns": [[round 0 of each command], ...], "maxrss_kib": [...]};
+// stdout and stderr of the commands go to /dev/null. maxrss_kib is each command's peak resident
+// set over its runs, as wait4 reports it: the largest of the process and every descendant it
+// waited for (a shell script's is that of its biggest child).
+#define _DEFAULT_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,7 +25,7 @@ static long long now_ns(void) {
     return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-static long long run(char **argv, int devnull) {
+static long long run(char **argv, int devnull, long *maxrss) {
     long long t0 = now_ns();
     pid_t pid = fork();
     if (pid < 0) { perror("interleave: fork"); exit(2); }
@@ -33,8 +36,10 @@ static long long run(char **argv, int devnull) {
         _exit(127);
     }
     int status;
-    if (waitpid(pid, &status, 0) < 0) { perror("interleave: waitpid"); exit(2); }
+    struct rusage ru;
+    if (wait4(pid, &status, 0, &ru) < 0) { perror("interleave: wait4"); exit(2); }
     long long d = now_ns() - t0;
+    if (ru.ru_maxrss > *maxrss) *maxrss = ru.ru_maxrss;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
         fprintf(stderr, "interleave: cannot run %s\n", argv[0]);
         exit(2);
@@ -60,6 +65,7 @@ int main(int argc, char **argv) {
     if (n == 0 || rounds < 1) { fprintf(stderr, "interleave: no commands\n"); return 64; }
     int devnull = open("/dev/null", O_WRONLY);
     long long *ns = calloc((size_t)rounds * (size_t)n, sizeof *ns);
+    long rss[64] = {0};
     if (devnull < 0 || ns == NULL) { perror("interleave"); return 2; }
     // Each round runs the commands in a new random order: a command run right after a heavy
     // one (go version -m) meets cold caches, and no command should always be that one.
@@ -74,7 +80,7 @@ int main(int argc, char **argv) {
         }
         for (int k = 0; k < n; k++) {
             int c = order[k];
-            long long d = run(cmds[c], devnull);
+            long long d = run(cmds[c], devnull, &rss[c]);
             if (r >= 0) ns[(size_t)r * n + c] = d;
         }
     }
@@ -98,6 +104,8 @@ int main(int argc, char **argv) {
         for (int c = 0; c < n; c++) fprintf(f, "%s%lld", c ? ", " : "", ns[(size_t)r * n + c]);
         fputc(']', f);
     }
+    fprintf(f, "], \"maxrss_kib\": [");
+    for (int c = 0; c < n; c++) fprintf(f, "%s%ld", c ? ", " : "", rss[c]);
     fprintf(f, "]}\n");
     fclose(f);
     return 0;
