@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "RunnerTests", dependencies: ["Runner", "Rules", "Render", "Targets", "TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Rules", "ELFKit", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "CrossCheckTests", dependencies: ["CrossCheck", "CElfShim", "CLibelf", "ELFKit", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["CLI", "Runner", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        .testTarget(name: "CLITests", dependencies: ["CLI", "Runner", "Config", "Dockerfile", "Image", "Archive", "FileTree", "ELFKit", "Render", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                     exclude: ["Schema"]),
         // Shared helpers for tests: locating TestBinaries/out, running tools, temp roots.
         .target(name: "TestSupport", dependencies: ["ELFKit"], path: "Tests/TestSupport"),

@@ -117,6 +117,11 @@ public struct SyntaxTree: Equatable, Sendable {
         nodes.map { "(" + $0.dump() + ")" }.joined(separator: "\n")
     }
 
+    /// The longest physical line, its newline aside: BuildKit's (a `bufio.Scanner` whose token
+    /// is at most 64 KiB, the newline included), with BuildKit's message. A logical line of
+    /// continuations is bounded only by the file (`maxDockerfileBytes` in Runner).
+    public static let maxLineBytes = 65535
+
     public static func parse(_ text: String, name: String = "Dockerfile") throws(DockerfileError) -> SyntaxTree {
         var parser = LineParser(file: name)
         return try parser.parse(text)
@@ -166,8 +171,9 @@ struct LineParser {
         while i < raw.count {
             let first = raw[i]
             i += 1
-            if first.utf8.count > 65535 + 1 || (first.utf8.last != UInt8(ascii: "\n") && first.utf8.count > 65535) {
-                throw fail("dockerfile line greater than max allowed size of 65535", currentLine + 1)
+            let limit = SyntaxTree.maxLineBytes
+            if first.utf8.count > limit + 1 || (first.utf8.last != UInt8(ascii: "\n") && first.utf8.count > limit) {
+                throw fail("dockerfile line greater than max allowed size of \(limit)", currentLine + 1)
             }
             if isComment(first) {
                 // As BuildKit: the text after the line's first character, trimmed (an indented

@@ -165,9 +165,14 @@ public struct ByteView: @unchecked Sendable {
         return try slice(offset, UInt64(count) - offset, field: field())
     }
 
+    /// The most bytes a string read from a table (a library, symbol or version name; a Go
+    /// function or file name) may take, its NUL included: 64 KiB, more than any linker writes.
+    /// A string whose NUL lies further is malformed.
+    public static let maxStringLength = 1 << 16
+
     /// A NUL-terminated string at `offset`. The NUL must lie inside the window and within
     /// `maxLength` bytes; the bytes are decoded as UTF-8 with invalid sequences repaired.
-    public func cString(_ offset: UInt64, field: @autoclosure () -> String, maxLength: Int = 1 << 16) throws(FormatError) -> String {
+    public func cString(_ offset: UInt64, field: @autoclosure () -> String, maxLength: Int = ByteView.maxStringLength) throws(FormatError) -> String {
         guard offset < UInt64(count) else {
             throw FormatError(offset: fileOffset &+ offset, field: field(), value: hex(offset),
                               problem: "string offset lies past end of \(fileOffset == 0 ? "file" : "table") (size \(count))")
@@ -183,7 +188,7 @@ public struct ByteView: @unchecked Sendable {
             throw FormatError(offset: fileOffset &+ UInt64(count &- 1), field: field(), value: nil,
                               problem: "string starting at \(hex(fileOffset &+ offset)) is not NUL-terminated before end of \(fileOffset == 0 ? "file" : "table") (size \(count))")
         }
-        throw FormatError(offset: fileOffset &+ offset, field: field(), value: nil, problem: "string is longer than \(maxLength) bytes")
+        throw FormatError(offset: fileOffset &+ offset, field: field(), value: nil, problem: "string is not NUL-terminated within \(maxLength) bytes (the limit of a string in a table)")
     }
 
     /// Compares the bytes at `offset` with `prefix`; false when out of range.

@@ -53,10 +53,46 @@ public enum InputWalker {
         return expand(paths, in: tree, skips: &skips)
     }
 
+    /// The most entries (files, directories, links, skipped ones too) one walk of a given path
+    /// visits, the path itself included. A real tree to check holds thousands; past this the walk stops, and the path is
+    /// an error (exit 2) instead of a run that lists for hours: check a narrower directory.
+    public static let maxEntries = 1_000_000
+
     public static func expand(_ paths: [InputPath], in tree: some FileTree, skips: inout Skips) -> [Item] {
+        expand(paths, in: tree, skips: &skips, maxEntries: maxEntries)
+    }
+
+    /// `maxEntries` for tests, which lower it.
+    public static func expand(_ paths: [InputPath], in tree: some FileTree, skips: inout Skips, maxEntries: Int) -> [Item] {
         var out: [Item] = []
-        for p in paths { visit(p, explicit: true, in: tree, into: &out, skips: &skips) }
+        for p in paths {
+            var walk = Walk(out: [], skips: Skips(), budget: maxEntries)
+            visit(p, explicit: true, in: tree, into: &walk)
+            if walk.budget < 0 {
+                // The files found before the cap are left out too: a partial walk would
+                // report a verdict for a directory that was not all looked at.
+                out.append(.unreadable(p, tooMany(p.display, maxEntries)))
+                continue
+            }
+            out += walk.out
+            skips.notProgram += walk.skips.notProgram
+            skips.special += walk.skips.special
+            skips.linkedDirectories += walk.skips.linkedDirectories
+        }
         return out
+    }
+
+    /// What a walk stopped at `maxEntries` says.
+    public static func tooMany(_ path: String, _ maxEntries: Int) -> String {
+        "\(path): more than \(maxEntries) files and directories to walk (the limit of one directory walk); check a narrower directory"
+    }
+
+    /// One given path's walk: what it found, what it skipped, and how many entries it may
+    /// still visit (below zero: the cap was hit, and the walk stops).
+    struct Walk {
+        var out: [Item]
+        var skips: Skips
+        var budget: Int
     }
 
     /// Host paths as typed, on the host.
@@ -64,51 +100,58 @@ public enum InputWalker {
         expand(paths.map(InputPath.init), in: HostTree.host)
     }
 
-    static func visit(_ path: InputPath, explicit: Bool, in tree: some FileTree, into out: inout [Item], skips: inout Skips) {
+    static func visit(_ path: InputPath, explicit: Bool, in tree: some FileTree, into w: inout Walk) {
+        w.budget -= 1
+        guard w.budget >= 0 else { return }
         var entry: Entry
         do {
             entry = try tree.lstat(tree.resolve(path.treePath, followLast: false))
         } catch {
-            out.append(.unreadable(path, error.message(for: path.display)))
+            w.out.append(.unreadable(path, error.message(for: path.display)))
             return
         }
         if entry.kind == .symlink {
             do {
                 entry = try tree.stat(path.treePath)
             } catch {
-                out.append(.unreadable(path, error.message(for: path.display)))
+                w.out.append(.unreadable(path, error.message(for: path.display)))
                 return
             }
             // A symlink given explicitly is followed; one met in a walk is checked only if it
             // points to a file (never walked into, so no cycles).
             if entry.kind == .directory {
-                if explicit { walk(path, in: tree, into: &out, skips: &skips) } else { skips.linkedDirectories += 1 }
+                if explicit { walk(path, in: tree, into: &w) } else { w.skips.linkedDirectories += 1 }
                 return
             }
         } else if entry.kind == .directory {
-            walk(path, in: tree, into: &out, skips: &skips)
+            walk(path, in: tree, into: &w)
             return
         }
         guard entry.kind == .regular else {
-            if explicit { out.append(.unreadable(path, TreeError.notRegular.message(for: path.display))) } else { skips.special += 1 }
+            if explicit { w.out.append(.unreadable(path, TreeError.notRegular.message(for: path.display))) } else { w.skips.special += 1 }
             return
         }
         if explicit || entry.mode & 0o111 != 0 || looksLikeELF(path.treePath, in: tree) {
-            out.append(.file(path))
+            w.out.append(.file(path))
         } else {
-            skips.notProgram += 1
+            w.skips.notProgram += 1
         }
     }
 
-    static func walk(_ dir: InputPath, in tree: some FileTree, into out: inout [Item], skips: inout Skips) {
+    static func walk(_ dir: InputPath, in tree: some FileTree, into w: inout Walk) {
         let names: [String]
         do {
             names = try tree.children(dir.treePath)
         } catch {
-            out.append(.unreadable(dir, error.message(for: dir.display)))
+            w.out.append(.unreadable(dir, error.message(for: dir.display)))
             return
         }
-        for name in names.sorted() { visit(dir.child(name), explicit: false, in: tree, into: &out, skips: &skips) }
+        // A directory holding more than the walk may still visit stops it before the sort.
+        guard names.count <= w.budget else { w.budget = -1; return }
+        for name in names.sorted() {
+            guard w.budget >= 0 else { return }
+            visit(dir.child(name), explicit: false, in: tree, into: &w)
+        }
     }
 
     /// True when the file starts with the ELF magic (reads 4 bytes).

@@ -309,7 +309,7 @@ public struct GoPclntab: @unchecked Sendable {
                               problem: "string offset lies past end of table (size \(data.count))")
         }
         let start = Int(off)
-        let limit = min(data.count - start, 1 << 16)
+        let limit = min(data.count - start, ByteView.maxStringLength)
         // nil when no NUL lies within `limit` bytes; thrown here, outside the closure (which
         // `withUnsafeBytes` would rethrow untyped), the error stays a FormatError.
         let keepGoing: Bool? = data.withUnsafeBytes { raw in
@@ -320,7 +320,7 @@ public struct GoPclntab: @unchecked Sendable {
         }
         guard let keepGoing else {
             throw FormatError(offset: data.fileOffset &+ off, field: field(), value: nil,
-                              problem: "string is not NUL-terminated within \(limit) bytes")
+                              problem: "string is not NUL-terminated within \(limit) bytes" + (limit == ByteView.maxStringLength ? " (the limit of a string in a table)" : ""))
         }
         return keepGoing
     }

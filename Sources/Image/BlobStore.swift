@@ -72,10 +72,11 @@ enum OuterMember {
 }
 
 /// Follows the links of an outer tar inside the archive (moby's safePath: in scope; c/image
-/// follows a symlink to a regular file): at most 16 hops, never out of the archive.
+/// follows a symlink to a regular file): at most `ImageLimits.maxArchiveLinks` hops, never out
+/// of the archive.
 func resolveMember(_ path: String, what: String, label: String, lookup: (String) -> OuterMember?) throws(ImageError) -> (String, OuterMember) {
     var p = try archivePath(path, what: what)
-    for _ in 0..<16 {
+    for _ in 0...ImageLimits.maxArchiveLinks {
         guard let m = lookup(p) else { throw ImageError(.notFound, "\(what): \(goQuote(p)) is not in \(label)") }
         switch m {
         case .regular:
@@ -90,7 +91,7 @@ func resolveMember(_ path: String, what: String, label: String, lookup: (String)
             throw ImageError(.invalid, "\(what): \(goQuote(p)) in \(label) is not a regular file")
         }
     }
-    throw ImageError(.invalid, "\(what): \(goQuote(path)) in \(label): too many links")
+    throw ImageError(.invalid, "\(what): \(goQuote(path)) in \(label): more than \(ImageLimits.maxArchiveLinks) links to follow (the limit inside an archive)")
 }
 
 /// A plain tar archive file (oci-archive, docker-archive), listed once; members are read back

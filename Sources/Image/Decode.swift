@@ -8,6 +8,9 @@ public enum ImageLimits {
     public static let maxDockerManifestBytes = 1 << 20
     /// How deep indexes may nest inside indexes before we stop.
     public static let maxIndexDepth = 8
+    /// How many links (symlinks, hard links) of an archive's own members are followed to
+    /// reach a blob or a layer (`<id>/layer.tar` links of legacy `docker save`: one).
+    public static let maxArchiveLinks = 16
 }
 
 /// Reads JSON into the model the way Go's `encoding/json` fills the structs of

@@ -166,7 +166,7 @@ final class ImageContent: ContentSource, @unchecked Sendable {
 
     private func checkSize(_ count: Int, _ name: String) throws(TreeError) {
         guard count <= maxFileBytes else {
-            throw TreeError(errno: EFBIG, reason: "\(name): the file has \(count) bytes, more than the cap of \(maxFileBytes) bytes read from a compressed or streamed layer")
+            throw TreeError(errno: EFBIG, reason: "\(name): the file has \(count) bytes, more than the cap of \(maxFileBytes) bytes read into memory from a compressed or streamed layer; unpack the image (umoci unpack, docker export) and check it with --root")
         }
     }
 

@@ -281,13 +281,13 @@ struct Opening {
         switch try store.find(path, what: what) {
         case .range(let file, let offset, let size):
             guard size <= UInt64(cap) else {
-                throw ImageError(.unsupported, "\(what) (\(path)) has \(size) bytes, more than the cap of \(cap)")
+                throw ImageError(.unsupported, "\(what) (\(path)) has \(size) bytes, more than the cap of \(cap) bytes")
             }
             do { bytes = try FileRangeStream(file, offset: offset, count: size, name: path).readAll(cap: cap) } catch {
                 throw ImageError(.malformed, "\(what) (\(path)): \(error.problem)")
             }
         case .memory(let b):
-            guard b.count <= cap else { throw ImageError(.unsupported, "\(what) (\(path)) has \(b.count) bytes, more than the cap of \(cap)") }
+            guard b.count <= cap else { throw ImageError(.unsupported, "\(what) (\(path)) has \(b.count) bytes, more than the cap of \(cap) bytes") }
             bytes = b
         case .scanned:
             throw ImageError(.invalid, "\(what) (\(path)) is not a JSON document")

@@ -143,6 +143,11 @@ func nodes(_ text: String) throws -> [SyntaxNode] {
     @Test func longLine() {
         let text = "FROM a\nLABEL x=" + String(repeating: "a", count: 65536) + "\n"
         #expect(parseError(text) == "Dockerfile:2:1: dockerfile line greater than max allowed size of 65535")
+        // A line of exactly the limit is read, with its newline or without (the last line).
+        let atLimit = "LABEL x=" + String(repeating: "a", count: SyntaxTree.maxLineBytes - 8)
+        #expect(throws: Never.self) { try SyntaxTree.parse("FROM a\n" + atLimit + "\n") }
+        #expect(throws: Never.self) { try SyntaxTree.parse("FROM a\n" + atLimit) }
+        #expect(parseError("FROM a\n" + atLimit + "a") == "Dockerfile:2:1: dockerfile line greater than max allowed size of 65535")
     }
 
     @Test func errorsNameTheFile() {

@@ -47,6 +47,18 @@ import Testing
         #expect(throws: FormatError.self) { try v.cString(99, field: "past end") }
     }
 
+    /// A string whose NUL lies past `maxStringLength` bytes is malformed, even inside the table.
+    @Test func cStringsHaveALengthCap() throws {
+        let n = ByteView.maxStringLength
+        #expect(n == 1 << 16)
+        let v = ByteView(copying: [UInt8](repeating: 0x61, count: n) + [0])
+        do { _ = try v.cString(0, field: "DT_NEEDED name"); Issue.record("read a string past the cap") } catch {
+            #expect(error.description == "DT_NEEDED name at offset 0x0: string is not NUL-terminated within 65536 bytes (the limit of a string in a table)")
+        }
+        // NUL included, the string takes exactly the limit.
+        #expect(try v.cString(1, field: "s").utf8.count == n - 1)
+    }
+
     @Test func slicesReportFileOffsets() throws {
         let v = ByteView(copying: Array(repeating: 0, count: 32))
         let s = try v.slice(16, 8, field: "inner")

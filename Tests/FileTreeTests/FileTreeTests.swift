@@ -182,6 +182,26 @@ final class Scratch {
         // A broken link met in a walk is reported too, as on the host.
         #expect(items == [.file(InputPath(s.path + "/d/a")), .file(InputPath(s.path + "/d/b")), loop, loop, .file(InputPath(s.path + "/d/c"))])
     }
+
+    /// A walk past `maxEntries` is an error for that path alone (none of its files are
+    /// checked), naming the limit and the way past it; the other paths are still walked.
+    @Test func walkStopsAtTheCap() throws {
+        let s = try Scratch { s in
+            for d in ["a", "b"] { for i in 0..<3 { try s.file("/big/\(d)/f\(i)", "\u{7f}ELF") } }
+            try s.file("/small/x", "\u{7f}ELF")
+        }
+        let big = InputPath(s.path + "/big"), small = InputPath(s.path + "/small")
+        var skips = InputWalker.Skips()
+        // big: itself, a, b and six files are nine entries.
+        #expect(InputWalker.expand([big], in: HostTree.host, skips: &skips, maxEntries: 9).count == 6)
+        let items = InputWalker.expand([big, small], in: HostTree.host, skips: &skips, maxEntries: 8)
+        let message = s.path + "/big: more than 8 files and directories to walk (the limit of one directory walk); check a narrower directory"
+        #expect(items == [.unreadable(big, message), .file(InputPath(s.path + "/small/x"))])
+        // One directory holding more than the walk may visit stops it too.
+        #expect(InputWalker.expand([InputPath(s.path + "/big/a")], in: HostTree.host, skips: &skips, maxEntries: 3).count == 1)
+        #expect(InputWalker.maxEntries == 1_000_000)
+        #expect(InputWalker.tooMany("d", InputWalker.maxEntries) == "d: more than 1000000 files and directories to walk (the limit of one directory walk); check a narrower directory")
+    }
 }
 
 /// PathTree's byte scan for a path it can answer as it is equals the string test it replaced

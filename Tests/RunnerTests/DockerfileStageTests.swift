@@ -46,4 +46,28 @@ import Testing
         let notes = doc.dockerfile?.notes ?? []
         #expect(notes.contains(StageFiles.budgetNote) || notes.contains(StageFiles.cutNote), "\(notes)")
     }
+
+    /// A Dockerfile larger than `maxDockerfileBytes` is refused before it is read (a sparse
+    /// file: its size is what is checked), naming the file and the limit.
+    @Test func dockerfileSizeIsCapped() throws {
+        #expect(DockerfileRun.maxDockerfileBytes == 4 << 20)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sce-big-dockerfile-\(UUID().uuidString)")
+        #expect(FileManager.default.createFile(atPath: url.path, contents: Data("FROM scratch\n".utf8)))
+        defer { try? FileManager.default.removeItem(at: url) }
+        let h = try FileHandle(forWritingTo: url)
+        try h.truncate(atOffset: UInt64(DockerfileRun.maxDockerfileBytes) + 1)
+        try h.close()
+        var c = RunConfiguration()
+        c.target = .dockerfile(url.path)
+        do { _ = try Runner.check(c); Issue.record("a Dockerfile past the cap was read") } catch {
+            #expect("\(error)" == "--dockerfile \(url.path): larger than 4 MiB (the limit for a Dockerfile)")
+        }
+        // At the limit, it is read (and parsed: NULs are no instruction).
+        let h2 = try FileHandle(forWritingTo: url)
+        try h2.truncate(atOffset: UInt64(DockerfileRun.maxDockerfileBytes))
+        try h2.close()
+        do { _ = try Runner.check(c) } catch {
+            #expect(!"\(error)".contains("the limit for a Dockerfile"), "\(error)")
+        }
+    }
 }
