@@ -82,6 +82,9 @@ public protocol FileTree: Sendable {
     /// The first `count` bytes (fewer when the file is shorter) of the file at `path`, symlinks
     /// followed: enough to sniff a format without reading the file.
     func prefix(_ path: String, count: Int) throws(TreeError) -> [UInt8]
+    /// The bytes of the file at `path` when it starts with `magic`, else nil: a walk's test and
+    /// read in one (the host opens the file once).
+    func contents(_ path: String, ifStartsWith magic: [UInt8]) throws(TreeError) -> FileBytes?
     /// The names in the directory at `path` (symlinks followed), without `.` and `..`, unsorted.
     func children(_ path: String) throws(TreeError) -> [String]
     /// `path` with every symlink resolved inside the tree (the final one only if `followLast`).
@@ -94,6 +97,11 @@ extension FileTree {
     public func prefix(_ path: String, count: Int) throws(TreeError) -> [UInt8] {
         let bytes = try contents(path)
         return bytes.view.withUnsafeBytes { Array($0.prefix(count)) }
+    }
+
+    public func contents(_ path: String, ifStartsWith magic: [UInt8]) throws(TreeError) -> FileBytes? {
+        guard try prefix(path, count: magic.count) == magic else { return nil }
+        return try contents(path)
     }
 
     public func stat(_ path: String) throws(TreeError) -> Entry {

@@ -138,6 +138,23 @@ public struct HostTree: FileTree {
         }
     }
 
+    /// One open: the magic is read with pread, then the same descriptor is mapped (or read).
+    public func contents(_ path: String, ifStartsWith magic: [UInt8]) throws(TreeError) -> FileBytes? {
+        let fd = try open(path)
+        var head = [UInt8](repeating: 0, count: magic.count)
+        let n = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard n == magic.count, head == magic else {
+            close(fd)
+            return nil
+        }
+        do {
+            let file = try MappedFile(descriptor: fd, path: path)
+            return FileBytes(view: file.view, mode: file.mode & 0o7777)
+        } catch {
+            throw TreeError(errno: error.errno, reason: error.reason)
+        }
+    }
+
     public func prefix(_ path: String, count: Int) throws(TreeError) -> [UInt8] {
         let fd = try open(path)
         defer { close(fd) }

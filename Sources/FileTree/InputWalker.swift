@@ -34,6 +34,10 @@ public enum InputWalker {
         case file(InputPath)
         /// A path that cannot be checked, with the reason (missing, permission, symlink loop).
         case unreadable(InputPath, String)
+        /// A file met in a walk, not executable, not yet known to be ELF: checked only if it
+        /// starts with the ELF magic, which the checker tests when it opens it (one open, on
+        /// the checking threads). Only a walk that defers the test makes these.
+        case candidate(InputPath)
     }
 
     /// What a walk left out, by reason (`-v` says it).
@@ -62,11 +66,13 @@ public enum InputWalker {
         expand(paths, in: tree, skips: &skips, maxEntries: maxEntries)
     }
 
-    /// `maxEntries` for tests, which lower it.
-    public static func expand(_ paths: [InputPath], in tree: some FileTree, skips: inout Skips, maxEntries: Int) -> [Item] {
+    /// `maxEntries` for tests, which lower it. With `deferringELFTest`, a walk's non-executable
+    /// files come as `.candidate` instead of being opened here to read their magic.
+    public static func expand(_ paths: [InputPath], in tree: some FileTree, skips: inout Skips, maxEntries: Int = maxEntries,
+                              deferringELFTest: Bool = false) -> [Item] {
         var out: [Item] = []
         for p in paths {
-            var walk = Walk(out: [], skips: Skips(), budget: maxEntries)
+            var walk = Walk(out: [], skips: Skips(), budget: maxEntries, deferELFTest: deferringELFTest)
             visit(p, explicit: true, in: tree, into: &walk)
             if walk.budget < 0 {
                 // The files found before the cap are left out too: a partial walk would
@@ -93,6 +99,7 @@ public enum InputWalker {
         var out: [Item]
         var skips: Skips
         var budget: Int
+        var deferELFTest = false
     }
 
     /// Host paths as typed, on the host.
@@ -131,7 +138,11 @@ public enum InputWalker {
             if explicit { w.out.append(.unreadable(path, TreeError.notRegular.message(for: path.display))) } else { w.skips.special += 1 }
             return
         }
-        if explicit || entry.mode & 0o111 != 0 || looksLikeELF(path.treePath, in: tree) {
+        if explicit || entry.mode & 0o111 != 0 {
+            w.out.append(.file(path))
+        } else if w.deferELFTest {
+            w.out.append(.candidate(path))
+        } else if looksLikeELF(path.treePath, in: tree) {
             w.out.append(.file(path))
         } else {
             w.skips.notProgram += 1

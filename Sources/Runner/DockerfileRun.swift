@@ -54,7 +54,7 @@ enum DockerfileRun {
         let works = Runner.work(for: config.paths.map { InputPath($0) }, in: HostTree.host, imagePath: { _ in "" }, notes: &notes)
         for work in works {
             switch work {
-            case .check(let input, _):
+            case .check(let input, _), .candidate(let input, _):
                 if let at = config.at {
                     jobs.append((input, at, "--at"))
                 } else if let p = place(of: input.display, plan: plan) {

@@ -1,4 +1,5 @@
 import CrossCheck
+import ELFKit
 import FileTree
 import Render
 import Rules
@@ -35,26 +36,36 @@ public enum Runner {
                                 severities: config.severitiesByID)
         analyzer.compareWithProfiles()
         // The inputs first (walks in name order), each with the tree it is read from...
-        var jobs: [(work: Work, tree: HostTree)] = []
-        var notes: [String] = []
+        var jobs: [(work: Work, tree: HostTree, walk: Int)] = []
+        var walks: [(paths: [InputPath], skips: InputWalker.Skips)] = []
         for path in config.paths {
             // A path inside a root target is that file of the root, at its own place; any
             // other is a host file, placed where --at says or where its path suggests.
+            let input: InputPath, tree: HostTree, place: (InputPath) -> String
             if let rooted = target.tree as? HostTree, let inside = rooted.treePath(ofHostPath: path) {
-                jobs += Self.work(for: [InputPath(display: path, treePath: inside)], in: rooted, imagePath: \.treePath, notes: &notes).map { ($0, rooted) }
+                (input, tree, place) = (InputPath(display: path, treePath: inside), rooted, \.treePath)
             } else {
-                let place: (InputPath) -> String = { config.at ?? TargetResolver.derivedImagePath($0.display) }
-                jobs += Self.work(for: [InputPath(path)], in: HostTree.host, imagePath: place, notes: &notes).map { ($0, HostTree.host) }
+                (input, tree, place) = (InputPath(path), HostTree.host, { config.at ?? TargetResolver.derivedImagePath($0.display) })
             }
+            let (works, skips) = Self.work(for: [input], in: tree, imagePath: place, deferringELFTest: true)
+            jobs += works.map { ($0, tree, walks.count) }
+            walks.append(([input], skips))
         }
-        // ...then checked on every core, each report in its input's place.
+        // ...then checked on every core, each report in its input's place. A walk's
+        // non-executable file is opened once, by its checker: not ELF, it is skipped (nil).
         let checker = analyzer
-        let reports = ParallelMap.map(jobs, workers: config.workers ?? ParallelMap.cores) { job in
+        let results = ParallelMap.map(jobs, workers: config.workers ?? ParallelMap.cores) { job -> FileReport? in
             switch job.work {
             case .check(let input, let place): return checker.check(input, imagePath: place, in: job.tree)
+            case .candidate(let input, let place):
+                guard let bytes = try? job.tree.contents(input.treePath, ifStartsWith: ELFFile.magic) else { return nil }
+                return checker.check(bytes.view, mode: bytes.mode, path: input.display, imagePath: place)
             case .done(let r): return r
             }
         }
+        for (job, r) in zip(jobs, results) where r == nil { walks[job.walk].skips.notProgram += 1 }
+        let reports = results.compactMap { $0 }
+        let notes = walks.compactMap { Self.skipNote($0.paths, $0.skips) }
         var doc = RunDocument(toolVersion: toolVersion, targetName: target.name, platform: platform.description,
                               targetRoot: target.hostRoot.map { $0.isEmpty ? "/" : $0 }, reports: reports)
         doc.walkNotes = notes
@@ -197,41 +208,58 @@ public enum Runner {
                         _ body: (InputPath, String) -> FileReport) -> [FileReport] {
         work(for: paths, in: tree, imagePath: imagePath, notes: notes).map { w in
             switch w {
-            case .check(let p, let place): return body(p, place)
+            case .check(let p, let place), .candidate(let p, let place): return body(p, place)
             case .done(let r): return r
             }
         }
     }
 
-    /// What checking a walk's inputs takes: a file to check at its place, or a report already
-    /// made (a path that cannot be read).
+    /// What checking a walk's inputs takes: a file to check at its place, a file to check if
+    /// it is ELF (`InputWalker.Item.candidate`), or a report already made (a path that cannot
+    /// be read).
     enum Work: Sendable {
         case check(InputPath, String)
+        case candidate(InputPath, String)
         case done(FileReport)
     }
 
     /// The inputs of `paths` in walk order, with what the walk skipped added to `notes`.
     static func work(for paths: [InputPath], in tree: some FileTree, imagePath: (InputPath) -> String,
                      notes: UnsafeMutablePointer<[String]>?) -> [Work] {
+        let (works, skips) = work(for: paths, in: tree, imagePath: imagePath, deferringELFTest: false)
+        if let notes, let note = skipNote(paths, skips) { notes.pointee.append(note) }
+        return works
+    }
+
+    /// The inputs of `paths` in walk order and what the walk skipped; with `deferringELFTest`,
+    /// `.candidate` works that the checker tests (and counts as skipped when not ELF).
+    static func work(for paths: [InputPath], in tree: some FileTree, imagePath: (InputPath) -> String,
+                     deferringELFTest: Bool) -> (works: [Work], skips: InputWalker.Skips) {
         var skips = InputWalker.Skips()
-        let items = InputWalker.expand(paths, in: tree, skips: &skips)
-        if let notes, skips.total > 0 {
-            var why: [String] = []
-            if skips.notProgram > 0 { why.append("\(skips.notProgram) neither ELF nor executable") }
-            if skips.special > 0 { why.append("\(skips.special) not regular files (FIFOs, sockets, devices)") }
-            if skips.linkedDirectories > 0 { why.append("\(skips.linkedDirectories) symbolic links to directories (not followed)") }
-            let names = paths.map(\.display).joined(separator: " ")
-            notes.pointee.append("\(names): \(skips.total) file\(skips.total == 1 ? "" : "s") skipped: \(why.joined(separator: ", "))")
-        }
-        return items.map { item in
+        let items = InputWalker.expand(paths, in: tree, skips: &skips, deferringELFTest: deferringELFTest)
+        let works = items.map { item -> Work in
             switch item {
             case .file(let p):
                 return .check(p, imagePath(p))
+            case .candidate(let p):
+                return .candidate(p, imagePath(p))
             case .unreadable(let p, let why):
                 var r = FileReport(path: p.display, imagePath: imagePath(p))
                 r.error = why
                 return .done(r)
             }
         }
+        return (works, skips)
+    }
+
+    /// What `-v` says a walk skipped, if anything.
+    static func skipNote(_ paths: [InputPath], _ skips: InputWalker.Skips) -> String? {
+        guard skips.total > 0 else { return nil }
+        var why: [String] = []
+        if skips.notProgram > 0 { why.append("\(skips.notProgram) neither ELF nor executable") }
+        if skips.special > 0 { why.append("\(skips.special) not regular files (FIFOs, sockets, devices)") }
+        if skips.linkedDirectories > 0 { why.append("\(skips.linkedDirectories) symbolic links to directories (not followed)") }
+        let names = paths.map(\.display).joined(separator: " ")
+        return "\(names): \(skips.total) file\(skips.total == 1 ? "" : "s") skipped: \(why.joined(separator: ", "))"
     }
 }

@@ -36,6 +36,28 @@ struct HarmlessTests {
         }
     }
 
+    /// A walk opens each file once: a non-executable file is tested for the ELF magic by the
+    /// checker that then reads it, not opened a first time by the walk to sniff it.
+    @Test func aWalkOpensEachFileOnce() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sce-walk-once-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (name, source, mode) in [("libdemo.so", "c/libdemo.so", 0o644), ("app", "go/hello-cgo0", 0o755)] {
+            let to = dir.appendingPathComponent(name).path
+            try FileManager.default.copyItem(atPath: try TestBinaries.named(source).path, toPath: to)
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: to)
+        }
+        try "notes".write(to: dir.appendingPathComponent("README.txt"), atomically: true, encoding: .utf8)
+        let t = try Traced.run(["check", "--format", "json", "-v", dir.path])
+        t.expectHarmless()
+        for name in ["libdemo.so", "app", "README.txt"] {
+            let path = dir.appendingPathComponent(name).path
+            #expect(t.trace.opens.filter { $0.path == path }.count == 1, "\(name) opened \(t.trace.opens.filter { $0.path == path }.count) times")
+        }
+        #expect(t.stdout.contains("libdemo.so") && !t.stdout.contains("README.txt"))
+        #expect(t.stderr.contains("1 file skipped: 1 neither ELF nor executable"), "\(t.stderr)")
+    }
+
     // MARK: (b) a --root target with a cgo binary
 
     @Test(.enabled(if: TestRoots.configured, "the roots are not built: run `make roots`"))
