@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of every reader with libFuzzer (`make fuzz FUZZ_SECONDS=N`).
 #
-#   bash Fuzz/run.sh [TARGET...]     (default: every target: elf ldcache tar decompress json dockerfile config)
+#   bash Fuzz/run.sh [TARGET...]     (default: every target: elf ldcache tar decompress gzindex json dockerfile config)
 #
 # Builds Fuzz/ (a package of its own over this one) with AddressSanitizer and libFuzzer's
 # coverage, seeds each target's corpus from TestBinaries, the hostile fixtures, the peer files,
@@ -16,7 +16,7 @@ SECONDS_EACH=${FUZZ_SECONDS:-60}
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/staticcheck-elf
 CORPORA=$CACHE/fuzz
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(elf ldcache tar decompress json dockerfile config)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(elf ldcache tar decompress gzindex json dockerfile config)
 
 SWIFT_BIN=$(dirname "$(readlink -f "$(command -v swift)")")
 NOMAIN=$(find "$SWIFT_BIN/../lib/clang" -name 'libclang_rt.fuzzer_no_main-x86_64.a' | head -n1)
@@ -42,6 +42,7 @@ seed elf "$REPO"/TestBinaries/hostile/* "$REPO"/TestBinaries/hostile-bases/* $(f
 seed ldcache $(find "$CACHE/roots" -path '*/etc/ld.so.cache' 2>/dev/null)
 seed tar "$REPO"/Tests/ImageTests/Fixtures/* $(find "$CACHE/images/hostile" -name '*.tar' 2>/dev/null)
 seed decompress $(find "$CACHE/images/oci" "$CACHE/images/zstd" -path '*/blobs/sha256/*' 2>/dev/null)
+seed gzindex $(find "$CACHE/images/oci" -path '*/blobs/sha256/*' -size -1024k 2>/dev/null)
 seed json $(find "$CACHE/images/oci" -name index.json 2>/dev/null) \
     $(find "$CACHE/images/oci" -path '*/blobs/sha256/*' -size -8k 2>/dev/null)
 seed dockerfile $(find "$REPO/Tests/DockerfileTests/Fixtures" -type f 2>/dev/null)

@@ -27,6 +27,9 @@ enum Target: String, CaseIterable {
     case tar
     /// gzip or zstd (sniffed), decompressed under a small cap.
     case decompress
+    /// gzip read forward with an access-point index, then resumed at every point: each resumed
+    /// read must give exactly the forward bytes from there (a mismatch is a crash).
+    case gzindex
     /// OCI/Docker JSON: index, manifest, config, manifest.json.
     case json
     /// The Dockerfile parser and the build plan.
@@ -63,6 +66,21 @@ func testOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     case .decompress:
         guard let s = try? DecompressingStream(MemoryStream(bytes, name: "fuzz"), limits: DecompressionLimits(maxDecompressedBytes: 16 << 20)) else { break }
         _ = try? s.readAll(cap: 16 << 20)
+    case .gzindex:
+        let index = GzipIndex(span: 4096, budget: IndexBudget(maxBytes: 16 * (32 << 10)))
+        let limits = DecompressionLimits(maxDecompressedBytes: 4 << 20)
+        guard let s = try? DecompressingStream(MemoryStream(bytes, name: "fuzz"), limits: limits, index: index),
+              s.compression == .gzip, let all = try? s.readAll(cap: 4 << 20) else { break }
+        for p in index.points {
+            let from = Int(p.input) - (p.bits > 0 ? 1 : 0)
+            guard from >= 0, from <= bytes.count, p.out <= UInt64(all.count) else { fatalError("point out of range: \(p.input) \(p.out)") }
+            guard let r = try? DecompressingStream(resuming: p, from: MemoryStream(Array(bytes[from...]), name: "fuzz"), limits: limits),
+                  let tail = try? r.readAll(cap: 4 << 20) else {
+                // The forward read ended well: so must every resumed one (the same bytes).
+                fatalError("resume at \(p.out) failed where the forward read did not")
+            }
+            guard tail[...] == all[Int(p.out)...] else { fatalError("resume at \(p.out) differs from the forward read") }
+        }
     case .json:
         guard let v = try? JSONParser.parse(bytes) else { break }
         _ = try? ImageIndex(json: v)
