@@ -213,6 +213,8 @@ struct StageBuilder {
                 s.add(dest, .init(directory: false, mode: mode ?? (dataFile ? 0o644 : 0o755), content: .none, origin: origin, line: line))
                 continue
             }
+            // A stage copied from that was itself cut is not known whole here either.
+            for n in from.notes where n == StageFiles.cutNote || n == StageFiles.budgetNote { s.note(n) }
             let path = TreeResolver.normalize("/" + src)
             if path.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) {
                 let dir = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])

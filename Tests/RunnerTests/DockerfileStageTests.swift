@@ -47,6 +47,45 @@ import Testing
         #expect(notes.contains(StageFiles.budgetNote) || notes.contains(StageFiles.cutNote), "\(notes)")
     }
 
+    static func notes(_ text: String) throws -> [String] {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sce-caps-\(UUID().uuidString)")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        var c = RunConfiguration()
+        c.target = .dockerfile(url.path)
+        return try Runner.check(c).dockerfile?.notes ?? []
+    }
+
+    /// Each cap on its own. A chain of stages each holding the one before twice grows past a
+    /// stage's 20,000 paths having copied about twice that in all: the stage's cap, not the
+    /// build's. Then stages each holding one copy of a stage of half that: the build's cap, and
+    /// no stage is cut.
+    @Test func eachStageCapOnItsOwn() throws {
+        func chain(_ n: Int) -> String {
+            var t = "FROM debian:bookworm-slim AS s0\n"
+            for i in 1...n { t += "FROM scratch AS s\(i)\nCOPY --from=s\(i - 1) / /a\nCOPY --from=s\(i - 1) / /b\n" }
+            return t
+        }
+        // The smallest chain whose last stage is cut.
+        var n = 1
+        var notes = try Self.notes(chain(n))
+        while !notes.contains(StageFiles.cutNote), n < 30 {
+            n += 1
+            notes = try Self.notes(chain(n))
+        }
+        #expect(notes.contains(StageFiles.cutNote) && !notes.contains(StageFiles.budgetNote), "\(n) stages: \(notes)")
+        // Stages of about 10,000 paths (uncut), copied whole until the build's budget is spent.
+        #expect(n >= 2)
+        var many = chain(max(n - 2, 0))
+        for i in 1...12 { many += "FROM scratch AS t\(i)\nCOPY --from=s\(n - 2) / /x\n" }
+        // The target stage takes one path of each, so that every one is built.
+        many += "FROM scratch\n"
+        let inside = n - 2 >= 1 ? "/x/a/etc/passwd" : "/x/etc/passwd"
+        for i in 1...12 { many += "COPY --from=t\(i) \(inside) /t\(i)\n" }
+        let b = try Self.notes(many)
+        #expect(b.contains(StageFiles.budgetNote) && !b.contains(StageFiles.cutNote), "\(b)")
+    }
+
     /// A Dockerfile larger than `maxDockerfileBytes` is refused before it is read (a sparse
     /// file: its size is what is checked), naming the file and the limit.
     @Test func dockerfileSizeIsCapped() throws {
