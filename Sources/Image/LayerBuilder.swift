@@ -32,6 +32,9 @@ extension LayerTree {
 
         /// How many links one path may go through while applying (filepath-securejoin).
         public static let maxLinks = 255
+        /// Layers of one image: each path records the layer it came from in 16 bits. Far above
+        /// what a runtime mounts (overlayfs stacks at most 128 lower layers).
+        public static let maxLayers = 1 << 16
 
         public init() {
             nodes = [Node(name: "", parent: -1, kind: .directory, mode: 0o755, layer: 0, changed: 0, implicit: true,
@@ -51,8 +54,8 @@ extension LayerTree {
         /// Applies one layer's entries, in tar order. `index` is the layer's position (0 = base),
         /// recorded as each path's provenance; layers must come in increasing order.
         public mutating func apply(layer index: Int, _ entries: some Sequence<LayerEntry>) throws(LayerError) {
-            guard let l = UInt16(exactly: index) else {
-                throw LayerError(layer: index, path: "", problem: "more than 65535 layers")
+            guard index < Builder.maxLayers, let l = UInt16(exactly: index) else {
+                throw LayerError(layer: index, path: "", problem: "more than \(Builder.maxLayers) layers (the limit of one image)")
             }
             layer = l
             var body: [LayerEntry] = []

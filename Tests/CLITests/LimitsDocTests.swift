@@ -19,6 +19,7 @@ import Testing
         "InputWalker.maxEntries": InputWalker.maxEntries,
         "TreeResolver.maxLinks": TreeResolver.maxLinks,
         "Builder.maxLinks": LayerTree.Builder.maxLinks,
+        "Builder.maxLayers": LayerTree.Builder.maxLayers,
         "ImageLimits.maxArchiveLinks": ImageLimits.maxArchiveLinks,
         "TarLimits.defaultMaxEntries": TarLimits.defaultMaxEntries,
         "TarLimits.defaultMaxNameBytes": TarLimits.defaultMaxNameBytes,

@@ -14,6 +14,19 @@ import Testing
 
     /// An OCI layout whose index.json is one byte past `maxManifestBytes` (sparse: the size is
     /// checked before a byte is read).
+    /// The 65,537th layer is refused, naming the cap; the 65,536th is applied.
+    @Test func layerCountIsCapped() throws {
+        #expect(LayerTree.Builder.maxLayers == 65_536)
+        var b = LayerTree.Builder()
+        try b.apply(layer: LayerTree.Builder.maxLayers - 1, [])
+        do {
+            try b.apply(layer: LayerTree.Builder.maxLayers, [])
+            Issue.record("layer 65,537 was applied")
+        } catch {
+            #expect(error.problem == "more than 65536 layers (the limit of one image)", "\(error)")
+        }
+    }
+
     @Test func manifestBytesAreCapped() throws {
         let dir = try scratchDir()
         defer { try? FileManager.default.removeItem(at: dir) }
