@@ -1,4 +1,5 @@
 import CSHA256
+import Dispatch
 
 /// A SHA-256 digest: 32 bytes, shown as 64 lowercase hex digits.
 public struct SHA256Digest: Hashable, Sendable, CustomStringConvertible {
@@ -110,17 +111,22 @@ extension SHA256Digest {
 public final class HashingStream: ByteStream {
     public let source: any ByteStream
     private var hasher = SHA256()
+    private let background: BackgroundSHA256?
     /// Bytes hashed so far.
     public private(set) var position: UInt64 = 0
     public var name: String { source.name }
 
-    public init(_ source: any ByteStream) {
+    /// With `background`, the hashing runs on another thread while this one reads on (a
+    /// layer's pass decompresses on one core and hashes on the other).
+    public init(_ source: any ByteStream, background: Bool = false) {
         self.source = source
+        self.background = background ? BackgroundSHA256() : nil
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(ArchiveError) -> Int {
         let n = try source.read(into: buffer)
-        hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+        if let background { background.update(bytes) } else { hasher.update(bytes) }
         position += UInt64(n)
         return n
     }
@@ -131,7 +137,7 @@ public final class HashingStream: ByteStream {
     }
 
     /// The digest of the bytes so far.
-    public var digest: SHA256Digest { hasher.finalize() }
+    public var digest: SHA256Digest { background?.finalize() ?? hasher.finalize() }
 
     /// Reads the rest of the stream (into a 64 KiB buffer, the bytes discarded), then checks
     /// the digest, and the byte count when `size` is given: a mismatch is an error naming the
@@ -150,3 +156,51 @@ public final class HashingStream: ByteStream {
         }
     }
 }
+
+/// SHA-256 on a thread of its own: `update` copies the bytes into the next of a few fixed
+/// buffers and queues them; the hashing thread takes them in order. At most `slots` chunks wait,
+/// so memory is fixed (`slots` × `chunk`) and a slow hash holds the reader back instead of
+/// piling up. Used by one thread (the reader); `finalize` waits for the queue.
+final class BackgroundSHA256: @unchecked Sendable {
+    static let slots = 4
+    static let chunk = 256 << 10
+
+    private let queue = DispatchQueue(label: "staticcheck-elf.sha256")
+    private let free = DispatchSemaphore(value: BackgroundSHA256.slots)
+    private let buffers: UnsafeMutableRawBufferPointer
+    // The reader's next buffer. Chunks are hashed in the order they were queued, so when a
+    // slot is free, the oldest buffer — this one — is free.
+    private var next = 0
+    // Only on `queue`.
+    private var hasher = SHA256()
+
+    init() {
+        buffers = .allocate(byteCount: BackgroundSHA256.slots * BackgroundSHA256.chunk, alignment: 64)
+    }
+
+    // Each queued chunk holds this object, so the last one has run (and given its slot back)
+    // before the buffers go; deinit may run on the hashing thread itself.
+    deinit { buffers.deallocate() }
+
+    func update(_ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Swift.min(BackgroundSHA256.chunk, bytes.count - offset)
+            free.wait()
+            let start = next * BackgroundSHA256.chunk
+            next = (next + 1) % BackgroundSHA256.slots
+            UnsafeMutableRawBufferPointer(rebasing: buffers[start..<(start + n)])
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)]))
+            offset += n
+            queue.async {
+                self.hasher.update(UnsafeRawBufferPointer(rebasing: self.buffers[start..<(start + n)]))
+                self.free.signal()
+            }
+        }
+    }
+
+    func finalize() -> SHA256Digest {
+        queue.sync { hasher.finalize() }
+    }
+}
+

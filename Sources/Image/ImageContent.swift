@@ -105,6 +105,8 @@ final class ImageContent: ContentSource, @unchecked Sendable {
     private(set) var reruns = 0
     /// Reads of a gzip layer resumed at an access point (for tests).
     private(set) var resumes = 0
+    /// Reads of a compressed layer that decompressed it again from its start (for tests).
+    private(set) var restarts = 0
 
     /// The sizes of the files of compressed and streamed layers: a prefix asked of one of at
     /// most `readWholeBytes` reads the whole file (rules look at the magic, then read it all:
@@ -125,6 +127,7 @@ final class ImageContent: ContentSource, @unchecked Sendable {
 
     var rerunCount: Int { lock.locked { reruns } }
     var resumeCount: Int { lock.locked { resumes } }
+    var restartCount: Int { lock.locked { restarts } }
 
     func read(_ ref: ContentRef, count: Int) throws(TreeError) -> ByteView {
         guard count > 0 else { return ByteView(copying: []) }
@@ -188,6 +191,7 @@ final class ImageContent: ContentSource, @unchecked Sendable {
                 stream = cursor
             } else {
                 stream = try DecompressingStream(FileRangeStream(file, offset: start, count: size, name: name), limits: limits)
+                restarts += 1
             }
             cursors[ref.source] = nil
             let v = try readAt(stream, offset: ref.offset, count: count, name: name)

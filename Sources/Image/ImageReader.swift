@@ -120,6 +120,9 @@ struct Opening {
     var opener: (any OuterStreamOpener)?
     /// What the access points into gzip layers may hold, for the whole image.
     let indexBudget = IndexBudget()
+    /// The program the image starts, kept when a zstd layer's pass meets it (set once the
+    /// config is read, before the layers).
+    var start = StartCapture()
 
     init(ref: ImageReference, options: ImageReaderOptions, platform: ImagePlatform) {
         self.ref = ref
@@ -341,7 +344,7 @@ struct Opening {
             let index = GzipIndex(span: options.indexSpan, budget: indexBudget)
             do {
                 scan = try scanLayer(FileRangeStream(file, offset: offset, count: size, name: label), source: source,
-                                     allowance: allowance, capture: true, captured: &captured, index: index)
+                                     allowance: allowance, capture: true, captured: &captured, index: index, start: &start)
             } catch {
                 // A blob that is not what its descriptor says is the first thing to report.
                 if let d = descriptor, let got = try? Opening.digest(file, offset: offset, size: size), got.hex != d.digest.hex {
@@ -423,6 +426,7 @@ struct Opening {
         guard config.diffIDs.count == item.layers.count else {
             throw ImageError(.invalid, "layers length mismatch: manifest.json lists \(item.layers.count) layers, the config's rootfs.diff_ids \(config.diffIDs.count)")
         }
+        start = StartCapture(config: config.config)
         var digests: [Digest] = []
         for (i, path) in item.layers.enumerated() {
             digests.append(try applyLayer(store, path, index: i, what: "\(itemName).Layers[\(i)]", descriptor: nil, diffID: config.diffIDs[i]))
@@ -508,6 +512,7 @@ struct Opening {
         guard config.diffIDs.count == manifest.layers.count else {
             throw ImageError(.invalid, "layers length mismatch: manifest \(d.digest) lists \(manifest.layers.count) layers, its config's rootfs.diff_ids \(config.diffIDs.count)")
         }
+        start = StartCapture(config: config.config)
         var digests: [Digest] = []
         for (i, l) in manifest.layers.enumerated() {
             digests.append(try applyLayer(store, l.digest.blobPath, index: i, what: "manifest \(d.digest) layers[\(i)]",

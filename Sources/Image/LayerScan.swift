@@ -1,4 +1,5 @@
 import Archive
+import FileTree
 
 /// What one pass over a layer blob found: its entries (metadata only, contents referred to by
 /// offset in the decompressed tar), the digests of the blob as stored and decompressed, and how
@@ -32,16 +33,44 @@ enum WellKnownFiles {
     }
 }
 
+/// The program an image starts, kept when a zstd layer's pass meets it: a zstd frame cannot be
+/// resumed in its middle (gzip layers have access points, plain ones are mapped), so reading it
+/// back would decompress its layer again up to it. Its candidate paths come from the config,
+/// read before the layers: ENTRYPOINT/CMD's first word, or each PATH directory with it.
+struct StartCapture {
+    /// Bytes the captured programs of one image may hold together; a larger one is read back.
+    static let maxBytes = 24 << 20
+    /// Tar paths (no leading `/`).
+    var paths: Set<String> = []
+    var left = StartCapture.maxBytes
+
+    init() {}
+
+    init(config: ContainerConfig?) {
+        guard let c = config, let argv0 = (c.entrypoint.isEmpty ? c.cmd : c.entrypoint).first, !argv0.isEmpty else { return }
+        var candidates: [String] = []
+        if argv0.contains("/") {
+            candidates.append(argv0.hasPrefix("/") ? argv0 : (c.workingDir.isEmpty ? "/" : c.workingDir) + "/" + argv0)
+        } else {
+            let path = c.env.first { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) } ?? ContainerStart.defaultPath
+            for dir in path.split(separator: ":", omittingEmptySubsequences: true).prefix(64) { candidates.append(dir + "/" + argv0) }
+        }
+        paths = Set(candidates.map { String(TreeResolver.normalize($0).dropFirst()) }.filter { !$0.isEmpty })
+    }
+}
+
 /// Reads a layer blob to its end: each member mapped to a `LayerEntry` whose content is
 /// `ContentRef(source:, offset: the member's data offset in the decompressed tar)`, every byte
 /// hashed (stored and decompressed), nothing kept but metadata and, when `capture` is set, the
 /// well-known small files (into `captured`). `allowance` caps the decompressed bytes. With
 /// `index`, a gzip layer's access points are recorded (files are read back from the nearest).
 func scanLayer(_ blob: any ByteStream, source: UInt32, allowance: UInt64, capture: Bool,
-               captured: inout [ContentRef: [UInt8]], index: GzipIndex? = nil) throws(ArchiveError) -> LayerScan {
-    let raw = HashingStream(blob)
+               captured: inout [ContentRef: [UInt8]], index: GzipIndex? = nil,
+               start: UnsafeMutablePointer<StartCapture>? = nil) throws(ArchiveError) -> LayerScan {
+    // Both digests are computed on other threads while this one decompresses and reads the tar.
+    let raw = HashingStream(blob, background: true)
     let dec = try DecompressingStream(raw, limits: DecompressionLimits(maxDecompressedBytes: allowance), index: index)
-    let plainHash: HashingStream? = dec.compression == .none ? nil : HashingStream(dec)
+    let plainHash: HashingStream? = dec.compression == .none ? nil : HashingStream(dec, background: true)
     let inner: any ByteStream = plainHash ?? dec
     var limits = TarLimits()
     limits.endAtTruncatedPadding = true   // as Go's archive/tar, which moby, containerd and umoci use
@@ -57,6 +86,9 @@ func scanLayer(_ blob: any ByteStream, source: UInt32, allowance: UInt64, captur
             let ref = ContentRef(source: source, offset: e.dataOffset)
             if capture, e.size <= UInt64(WellKnownFiles.maxBytes), WellKnownFiles.wanted(path) {
                 captured[ref] = try tar.readData(cap: WellKnownFiles.maxBytes)
+            } else if let start, dec.compression == .zstd, start.pointee.paths.contains(path), e.size <= UInt64(start.pointee.left) {
+                start.pointee.left -= Int(e.size)
+                captured[ref] = try tar.readData(cap: Int(e.size))
             }
             entries.append(LayerEntry(path: path, kind: .file, mode: mode, uid: uid, gid: gid, size: e.size, content: ref))
         case .directory:

@@ -88,6 +88,26 @@ import TestSupport
         // This machine has SHA-NI; elsewhere the portable code is used.
         #expect(SHA256.isAccelerated == (csha256HasShaNI()))
     }
+
+    /// A stream hashed on another thread gives the same digest as on this one, whatever the
+    /// sizes of the reads (one byte, odd sizes, more than the background's chunk at once).
+    @Test func backgroundHashingEqualsForeground() throws {
+        var rng = SeededRNG(seed: 7)
+        let data = (0..<3_000_000).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let want = SHA256.hash(data)
+        for chunk in [1, 4093, 256 << 10, 1 << 20] {
+            let count = chunk == 1 ? 100_000 : data.count
+            let part = Array(data.prefix(count))
+            let h = HashingStream(MemoryStream(part, name: "x"), background: true)
+            _ = try drain(h, chunk: chunk)
+            #expect(h.position == UInt64(count))
+            #expect(h.digest == SHA256.hash(part), "reads of \(chunk)")
+            #expect(h.digest == SHA256.hash(part), "digest twice")
+        }
+        let h = HashingStream(MemoryStream(data, name: "x"), background: true)
+        _ = try drain(h, chunk: 77_777)
+        #expect(h.digest == want)
+    }
 }
 
 import CSHA256

@@ -201,8 +201,12 @@ enum Strace {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let traceFile = scratch.appendingPathComponent("strace.txt").path
+        var environment = ["PATH": "/usr/bin:/bin"]
+        // Under `make sanitize` the CLI is an ASan build: its options (no leak check, which
+        // cannot run under ptrace) pass through.
+        if let asan = ProcessInfo.processInfo.environment["ASAN_OPTIONS"] { environment["ASAN_OPTIONS"] = asan }
         let r = try TestSupport.run(strace, ["-f", "-qq", "-s", "4096", "-e", "trace=" + syscalls.joined(separator: ","), "-o", traceFile, exe] + args,
-                                    environment: ["PATH": "/usr/bin:/bin"], cwd: cwd)
+                                    environment: environment, cwd: cwd)
         let text = (try? String(contentsOfFile: traceFile, encoding: .utf8)) ?? ""
         return (r.status, r.stdout, r.stderr, StraceLog(text))
     }

@@ -167,6 +167,22 @@ struct ImageReaderTests {
         }
     }
 
+    /// A zstd layer's pass keeps the program the image starts (a zstd frame cannot be resumed
+    /// in its middle): reading it back decompresses nothing again, and its bytes are the
+    /// docker-archive's. Another large file of the layers is read back from the start.
+    @Test func zstdLayersKeepTheEntrypoint() throws {
+        let image = try #require(try TestImages.all().first { $0.name == "glibc-cgo" })
+        let zstd = try ImageReader.open(try #require(image.refs["zstd"]), platform: nil)
+        let plain = try ImageReader.open(try #require(image.refs["docker_archive"]), platform: nil)
+        let main = try #require(entrypointPath(zstd))
+        let content = try #require(zstd.tree.content as? ImageContent)
+        #expect(try zstd.tree.contents(main).view.bytes == (try plain.tree.contents(main).view.bytes))
+        #expect(content.restartCount == 0, "\(main) was decompressed again")
+        let libc = try zstd.tree.resolve("/lib/x86_64-linux-gnu/libc.so.6", followLast: true)
+        #expect(try zstd.tree.contents(libc).view.bytes == (try plain.tree.contents(libc).view.bytes))
+        #expect(content.restartCount == 1)
+    }
+
     /// The oci form equals `umoci unpack --rootless` of it: paths, kinds, sizes, link targets.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/umoci")))
     func treeEqualsUmociUnpack() throws {
