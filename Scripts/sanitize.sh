@@ -5,7 +5,8 @@
 #   SANITIZERS="address undefined thread" Scripts/sanitize.sh
 #
 #   address    swift test --sanitize=address, the whole suite. LeakSanitizer cannot run under
-#              ptrace, so the strace suite (HarmlessTests) runs apart with detect_leaks=0.
+#              ptrace, so the strace suite (HarmlessTests) runs apart with detect_leaks=0; the
+#              leaks of test code and Foundation are suppressed (Scripts/lsan-suppressions.txt).
 #   undefined  Swift on Linux has no -sanitize=undefined (swiftc: "unsupported option for target
 #              x86_64-unknown-linux-gnu"): Swift code already traps on overflow, out-of-range
 #              indices and exclusivity violations in a debug build. The undefined-behaviour
@@ -29,7 +30,7 @@ for s in $SANITIZERS; do
     case $s in
     address)
         swift build --build-tests --sanitize=address --scratch-path .build-asan
-        ASAN_OPTIONS=detect_leaks=1 run swift test --disable-xctest --skip-build --scratch-path .build-asan --sanitize=address --skip HarmlessTests
+        LSAN_OPTIONS=suppressions=$PWD/Scripts/lsan-suppressions.txt ASAN_OPTIONS=detect_leaks=1 run swift test --disable-xctest --skip-build --scratch-path .build-asan --sanitize=address --skip HarmlessTests
         ASAN_OPTIONS=detect_leaks=0 run swift test --disable-xctest --skip-build --scratch-path .build-asan --sanitize=address --filter HarmlessTests
         ;;
     undefined)

@@ -114,12 +114,12 @@ final class ImageContent: ContentSource, @unchecked Sendable {
     private let sizes: [ContentRef: UInt64]
     static let readWholeBytes = 16 << 20
 
-    init(origins: [Origin], opener: (any OuterStreamOpener)?, captured: [ContentRef: [UInt8]], sizes: [ContentRef: UInt64],
+    init(origins: [Origin], opener: (any OuterStreamOpener)?, captured: [ContentRef: ByteView], sizes: [ContentRef: UInt64],
          cacheBytes: Int, maxFileBytes: Int, maxDecompressedBytes: UInt64) {
         self.origins = origins
         self.sizes = sizes
         self.opener = opener
-        self.captured = captured.mapValues { ByteView(copying: $0) }
+        self.captured = captured
         self.cacheBytes = cacheBytes
         self.maxFileBytes = maxFileBytes
         self.maxDecompressedBytes = maxDecompressedBytes

@@ -113,7 +113,7 @@ struct Opening {
     let platform: ImagePlatform
     var builder = LayerTree.Builder()
     var origins: [ImageContent.Origin] = []
-    var captured: [ContentRef: [UInt8]] = [:]
+    var captured: [ContentRef: ByteView] = [:]
     /// File sizes of the layers read back by copying (compressed or streamed).
     var sizes: [ContentRef: UInt64] = [:]
     var decompressed: UInt64 = 0

@@ -1,4 +1,5 @@
 import Archive
+import ELFKit
 import FileTree
 
 /// What one pass over a layer blob found: its entries (metadata only, contents referred to by
@@ -65,7 +66,7 @@ struct StartCapture {
 /// well-known small files (into `captured`). `allowance` caps the decompressed bytes. With
 /// `index`, a gzip layer's access points are recorded (files are read back from the nearest).
 func scanLayer(_ blob: any ByteStream, source: UInt32, allowance: UInt64, capture: Bool,
-               captured: inout [ContentRef: [UInt8]], index: GzipIndex? = nil,
+               captured: inout [ContentRef: ByteView], index: GzipIndex? = nil,
                start: UnsafeMutablePointer<StartCapture>? = nil) throws(ArchiveError) -> LayerScan {
     // Both digests are computed on other threads while this one decompresses and reads the tar.
     let raw = HashingStream(blob, background: true)
@@ -85,10 +86,10 @@ func scanLayer(_ blob: any ByteStream, source: UInt32, allowance: UInt64, captur
         case .regular, .regularA, .contiguous:
             let ref = ContentRef(source: source, offset: e.dataOffset)
             if capture, e.size <= UInt64(WellKnownFiles.maxBytes), WellKnownFiles.wanted(path) {
-                captured[ref] = try tar.readData(cap: WellKnownFiles.maxBytes)
+                captured[ref] = ByteView(copying: try tar.readData(cap: WellKnownFiles.maxBytes))
             } else if let start, dec.compression == .zstd, start.pointee.paths.contains(path), e.size <= UInt64(start.pointee.left) {
                 start.pointee.left -= Int(e.size)
-                captured[ref] = try tar.readData(cap: Int(e.size))
+                captured[ref] = ByteView(copying: try tar.readData(cap: Int(e.size)))
             }
             entries.append(LayerEntry(path: path, kind: .file, mode: mode, uid: uid, gid: gid, size: e.size, content: ref))
         case .directory:
