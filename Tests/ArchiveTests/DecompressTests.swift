@@ -7,14 +7,14 @@ import TestSupport
 /// the original; truncated and corrupt streams are errors naming the compressed offset; the
 /// size cap stops a bomb; memory stays fixed whatever the size.
 @Suite struct DecompressTests {
-    static func original(_ count: Int) -> [UInt8] {
+    /// Compressible but not trivial: runs (of `runs` bytes) of random bytes (of `values`).
+    static func original(_ count: Int, values: ClosedRange<UInt8> = 0...255, runs: ClosedRange<Int> = 1...40) -> [UInt8] {
         var rng = SeededRNG(seed: UInt64(count))
-        // Compressible but not trivial: runs of random bytes.
         var out: [UInt8] = []
         out.reserveCapacity(count)
         while out.count < count {
-            let b = UInt8.random(in: 0...255, using: &rng)
-            out += [UInt8](repeating: b, count: min(Int.random(in: 1...40, using: &rng), count - out.count))
+            let b = UInt8.random(in: values, using: &rng)
+            out += [UInt8](repeating: b, count: min(Int.random(in: runs, using: &rng), count - out.count))
         }
         return out
     }

@@ -17,17 +17,10 @@ import TestSupport
         ("pigz", "pigz -c in > out || gzip -c in > out"),
     ]
 
-    /// Compressible, but less than DecompressTests' runs: short runs of a small alphabet, so
+    /// Compressible, but less than DecompressTests' default: short runs of a small alphabet, so
     /// deflate blocks hold tens of KB of output, not hundreds.
     static func original(_ count: Int) -> [UInt8] {
-        var rng = SeededRNG(seed: UInt64(count))
-        var out: [UInt8] = []
-        out.reserveCapacity(count)
-        while out.count < count {
-            let b = UInt8.random(in: 0...31, using: &rng)
-            out += [UInt8](repeating: b, count: min(Int.random(in: 1...3, using: &rng), count - out.count))
-        }
-        return out
+        DecompressTests.original(count, values: 0...31, runs: 1...3)
     }
 
     static func indexed(_ command: String, span: UInt64, budget: IndexBudget = IndexBudget()) throws -> (data: [UInt8], file: TempDir, index: GzipIndex) {
