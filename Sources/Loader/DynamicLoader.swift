@@ -1,5 +1,6 @@
 import ELFKit
 import FileTree
+import Synchronization
 import Targets
 
 /// Which dynamic loader a program names in PT_INTERP, and so whose rules apply.
@@ -142,6 +143,9 @@ public struct DynamicLoader {
     public var platform: Platform
     /// The target's `/etc/ld.so.cache` (glibc), when it has a readable one.
     public var cache: LDCache?
+    /// Each path of the target the loads looked at, read and parsed once for the run (every
+    /// program asks for libc): shared by the copies of this loader, on every checking thread.
+    let libraries = LibraryCache()
 
     /// Reads the target's ld.so.cache once (none for a target of paths only, or a malformed one:
     /// glibc then ignores it too).
@@ -309,21 +313,37 @@ public struct DynamicLoader {
     /// glibc's `open_verify`: a missing file is skipped, a file of the wrong class or machine is
     /// skipped (the class remembered for the message). musl takes the first file that opens.
     func verify(_ path: String, bits: Int, machine: Machine, flavor: LoaderFlavor, opened: OpenedFiles) -> Verified {
+        switch libraries.read(path, with: read) {
+        case .absent: return .absent
+        case .contentsUnknown: return .ok(nil)
+        case .notELF: return flavor == .musl ? .ok(nil) : .absent
+        case .elf(let lib):
+            if flavor == .glibc {
+                if lib.bits != bits { return .wrongClass(lib.bits) }
+                if lib.machine != machine { return .absent }
+            }
+            opened.byPath[path] = lib
+            return .ok(lib.object)
+        }
+    }
+
+    /// What the target holds at `path`, read and parsed (once per run: `libraries`).
+    func read(_ path: String) -> LibraryCache.Read {
         guard target.tree.isRegularFile(path) else { return .absent }
         let bytes: FileBytes
         do {
             bytes = try target.tree.contents(path)
         } catch {
             // A tree of paths only: the file is there, its contents unknown.
-            return .ok(nil)
+            return .contentsUnknown
         }
-        guard let elf = try? ELFFile(bytes.view) else { return flavor == .musl ? .ok(nil) : .absent }
-        if flavor == .glibc {
-            if elf.header.bits != bits { return .wrongClass(elf.header.bits) }
-            if elf.header.machine != machine { return .absent }
-        }
-        opened.byPath[path] = elf
-        return .ok(object(elf, name: path, path: path, neededBy: nil))
+        guard let elf = try? ELFFile(bytes.view) else { return .notELF }
+        var versions: [UInt16: String] = [:]
+        let defs = (try? elf.versionDefinitionTable()) ?? []
+        for d in defs where !d.isBase { versions[d.index] = d.name }
+        return .elf(LibraryCache.Library(bits: elf.header.bits, machine: elf.header.machine,
+                                         object: object(elf, name: path, path: path, neededBy: nil),
+                                         symbols: try? elf.dynamicSymbolTable(), versions: versions, versioned: !defs.isEmpty))
     }
 
     func object(_ elf: ELFFile, name: String, path: String, neededBy: String?) -> LoadedObject {
@@ -495,9 +515,43 @@ public struct PlatformLibraryPaths: Sendable {
 
 // MARK: - Symbol binding
 
-/// The files one `load` opened, by path: symbol binding reads them again without reopening.
+/// The libraries one `load` opened, by path: symbol binding uses their tables.
 final class OpenedFiles {
-    var byPath: [String: ELFFile] = [:]
+    var byPath: [String: LibraryCache.Library] = [:]
+}
+
+/// What the loads of one run read in the target, by path: each path read and parsed once,
+/// however many programs ask for it. Thread-safe (the lock is held only to look up and to
+/// store; two threads may read one path at once, and either result is kept).
+final class LibraryCache: Sendable {
+    enum Read: Sendable {
+        case absent
+        /// A tree of paths only: the file is there, its contents unknown.
+        case contentsUnknown
+        case notELF
+        case elf(Library)
+    }
+
+    /// An ELF file the loader may map: what verifying and loading it needs, and its tables for
+    /// symbol binding (views into its bytes, kept mapped for the run).
+    struct Library: Sendable {
+        let bits: Int
+        let machine: Machine
+        let object: LoadedObject
+        let symbols: DynamicSymbolTable?
+        /// Version names by index (the base definition left out).
+        let versions: [UInt16: String]
+        let versioned: Bool
+    }
+
+    private let entries = Mutex<[String: Read]>([:])
+
+    func read(_ path: String, with reader: (String) -> Read) -> Read {
+        if let hit = entries.withLock({ $0[path] }) { return hit }
+        let r = reader(path)
+        entries.withLock { $0[path] = r }
+        return r
+    }
 }
 
 extension DynamicLoader {
@@ -526,12 +580,16 @@ extension DynamicLoader {
         // The libraries' tables, read back through the tree (the loader itself included).
         var libraries: [(table: DynamicSymbolTable, versions: [UInt16: String], versioned: Bool)] = []
         for o in result.objects.dropFirst() {
-            guard let lib = opened.byPath[o.path] ?? (try? target.tree.contents(o.path)).flatMap({ try? ELFFile($0.view) }),
-                  let t = try? lib.dynamicSymbolTable() else { continue }
-            let defs = (try? lib.versionDefinitionTable()) ?? []
-            var byIndex: [UInt16: String] = [:]
-            for d in defs where !d.isBase { byIndex[d.index] = d.name }
-            libraries.append((t, byIndex, !defs.isEmpty))
+            let known: LibraryCache.Library?
+            if let lib = opened.byPath[o.path] {
+                known = lib
+            } else if case .elf(let lib) = self.libraries.read(o.path, with: read) {
+                known = lib
+            } else {
+                known = nil
+            }
+            guard let lib = known, let t = lib.symbols else { continue }
+            libraries.append((t, lib.versions, lib.versioned))
         }
         var unbound: [(symbol: DynamicSymbol, wanted: (file: String, name: String)?)] = []
         for s in imports where !s.isWeak {

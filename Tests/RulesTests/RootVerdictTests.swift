@@ -82,6 +82,36 @@ final class RootFarm {
         }
     }
 
+    /// One loader reads each library once per run, however many programs need it (a cache
+    /// keyed by path, shared by the checking threads): loading every dynamic program of the
+    /// bookworm root's /usr/bin reads libc.so.6 once, and the results equal a fresh loader's.
+    @Test func eachLibraryIsReadOncePerRun() throws {
+        let farm = try RootFarm("bookworm")
+        let plain = try TargetResolver.resolve(.root(farm.url.path), platform: nil)
+        var target = plain
+        let counting = CountingTree(target.tree)
+        target.tree = counting
+        let shared = DynamicLoader(target: target, platform: target.platform)
+        var programs = 0
+        for name in try target.tree.children("/usr/bin").sorted() {
+            let path = "/usr/bin/" + name
+            guard (try? target.tree.lstat(path))?.kind == .regular, let bytes = try? target.tree.contents(path),
+                  let elf = try? ELFFile(bytes.view), let interp = try? elf.interpreter() else { continue }
+            let once = shared.load(program: elf, imagePath: path, interpreter: interp, flavor: .glibc)
+            let fresh = DynamicLoader(target: plain, platform: plain.platform).load(program: elf, imagePath: path, interpreter: interp, flavor: .glibc)
+            #expect(once == fresh, "\(path)")
+            programs += 1
+        }
+        #expect(programs > 20)
+        // Every path the shared loader read (libc's, under each name the loads reached it by,
+        // among them), it read once.
+        let libc = counting.paths.filter { $0.hasSuffix("/libc.so.6") }
+        #expect(!libc.isEmpty)
+        for p in counting.paths where !p.hasPrefix("/usr/bin/") {
+            #expect(counting.reads { $0 == p } == 1, "\(p) read \(counting.reads { $0 == p }) times for \(programs) programs")
+        }
+    }
+
     /// The libraries the loader maps, in order, equal `ld.so --list` run inside the root, for
     /// every dynamic program of the bookworm root's /usr/bin and /usr/sbin.
     @Test func loadOrderEqualsLdSoList() throws {
@@ -109,3 +139,36 @@ final class RootFarm {
         #expect(compared > 20, "bookworm's /usr/bin has dynamic programs")
     }
 }
+
+/// A tree that counts how often each file's contents are read.
+final class CountingTree: FileTree, @unchecked Sendable {
+    let inner: any FileTree
+    private let lock = NSLock()
+    private var counts: [String: Int] = [:]
+    init(_ inner: any FileTree) { self.inner = inner }
+    var name: String { inner.name }
+    /// Every path read.
+    var paths: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return Array(counts.keys)
+    }
+
+    /// Reads of the paths that `match`.
+    func reads(_ match: (String) -> Bool) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return counts.filter { match($0.key) }.values.reduce(0, +)
+    }
+    func lstat(_ path: String) throws(TreeError) -> Entry { try inner.lstat(path) }
+    func readLink(_ path: String) throws(TreeError) -> String { try inner.readLink(path) }
+    func contents(_ path: String) throws(TreeError) -> FileBytes {
+        lock.lock()
+        counts[path, default: 0] += 1
+        lock.unlock()
+        return try inner.contents(path)
+    }
+    func children(_ path: String) throws(TreeError) -> [String] { try inner.children(path) }
+    func resolve(_ path: String, followLast: Bool) throws(TreeError) -> String { try inner.resolve(path, followLast: followLast) }
+}
+
