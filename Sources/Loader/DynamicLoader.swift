@@ -1,7 +1,11 @@
 import ELFKit
 import FileTree
-import Synchronization
 import Targets
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// Which dynamic loader a program names in PT_INTERP, and so whose rules apply.
 public enum LoaderFlavor: String, Sendable, Hashable {
@@ -523,7 +527,7 @@ final class OpenedFiles {
 /// What the loads of one run read in the target, by path: each path read and parsed once,
 /// however many programs ask for it. Thread-safe (the lock is held only to look up and to
 /// store; two threads may read one path at once, and either result is kept).
-final class LibraryCache: Sendable {
+final class LibraryCache: @unchecked Sendable {
     enum Read: Sendable {
         case absent
         /// A tree of paths only: the file is there, its contents unknown.
@@ -544,12 +548,31 @@ final class LibraryCache: Sendable {
         let versioned: Bool
     }
 
-    private let entries = Mutex<[String: Read]>([:])
+    // A pthread mutex rather than Synchronization's Mutex: ThreadSanitizer sees its
+    // ordering (Mutex's futex it does not, and reports the entries as raced).
+    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    // Guarded by `lock`.
+    nonisolated(unsafe) private var entries: [String: Read] = [:]
+
+    init() {
+        lock = .allocate(capacity: 1)
+        pthread_mutex_init(lock, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+    }
 
     func read(_ path: String, with reader: (String) -> Read) -> Read {
-        if let hit = entries.withLock({ $0[path] }) { return hit }
+        pthread_mutex_lock(lock)
+        let hit = entries[path]
+        pthread_mutex_unlock(lock)
+        if let hit { return hit }
         let r = reader(path)
-        entries.withLock { $0[path] = r }
+        pthread_mutex_lock(lock)
+        entries[path] = r
+        pthread_mutex_unlock(lock)
         return r
     }
 }
