@@ -295,23 +295,3 @@ final class Mapping {
     }
     deinit { munmap(base, length) }
 }
-
-/// A pthread mutex.
-final class Lock: @unchecked Sendable {
-    private let m: UnsafeMutablePointer<pthread_mutex_t>
-    init() {
-        m = .allocate(capacity: 1)
-        pthread_mutex_init(m, nil)
-    }
-    deinit {
-        pthread_mutex_destroy(m)
-        m.deallocate()
-    }
-    func lock() { pthread_mutex_lock(m) }
-    func unlock() { pthread_mutex_unlock(m) }
-    func locked<T>(_ body: () -> T) -> T {
-        lock()
-        defer { unlock() }
-        return body()
-    }
-}

@@ -1,11 +1,6 @@
 import ELFKit
 import FileTree
 import Targets
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// Which dynamic loader a program names in PT_INTERP, and so whose rules apply.
 public enum LoaderFlavor: String, Sendable, Hashable {
@@ -166,13 +161,12 @@ public struct DynamicLoader {
         let arch = CacheArch(h)
         let main = object(elf, name: imagePath, path: imagePath, neededBy: nil)
         var result = LoadResult(flavor: flavor, objects: [main], missing: [], missingVersions: [])
-        let opened = OpenedFiles()
         // Names already satisfied, by the object that satisfies them (-1: known missing).
         var known: [String: Int] = [:]
         // The loader is mapped before anything else and answers to its path and its soname
         // (glibc's `_dl_name_match_p`; musl's ldso entry).
         var rtld: LoadedObject
-        switch verify(interpreter, bits: h.bits, machine: h.machine, flavor: .musl, opened: opened) {
+        switch verify(interpreter, bits: h.bits, machine: h.machine, flavor: .musl) {
         case .ok(let o?): rtld = o
         default:
             rtld = LoadedObject(name: interpreter, path: interpreter, neededBy: nil, soname: nil, needed: [], rpath: [], runpath: [],
@@ -198,7 +192,7 @@ public struct DynamicLoader {
                     known[name] = 1   // musl is libc, libm, libpthread… itself
                     continue
                 }
-                switch find(name, requester: requester, chain: chain, bits: h.bits, machine: h.machine, arch: arch, flavor: flavor, opened: opened) {
+                switch find(name, requester: requester, chain: chain, bits: h.bits, machine: h.machine, arch: arch, flavor: flavor) {
                 case .found(let path, let obj):
                     // The same file under another name (a soname met before) is loaded once.
                     if let so = obj?.soname, let i = known[so], i >= 0 {
@@ -227,7 +221,7 @@ public struct DynamicLoader {
         if flavor == .glibc && result.missing.isEmpty { result.missingVersions = versionCheck(result.objects) }
         // Then relocation binds each imported symbol (only when every object's bytes are known).
         if result.librariesLoad, result.objects.allSatisfy(\.contentsKnown) {
-            result.undefinedSymbols = undefinedSymbols(program: elf, result: result, flavor: flavor, opened: opened)
+            result.undefinedSymbols = undefinedSymbols(program: elf, result: result, flavor: flavor)
         }
         return result
     }
@@ -257,11 +251,11 @@ public struct DynamicLoader {
     }
 
     func find(_ name: String, requester: LoadedObject, chain: [LoadedObject], bits: Int, machine: Machine, arch: CacheArch?,
-              flavor: LoaderFlavor, opened: OpenedFiles) -> Found {
+              flavor: LoaderFlavor) -> Found {
         var wrongClass: (path: String, bits: Int)?
         var searched: [String] = []
         func attempt(_ path: String) -> LoadedObject?? {
-            switch verify(path, bits: bits, machine: machine, flavor: flavor, opened: opened) {
+            switch verify(path, bits: bits, machine: machine, flavor: flavor) {
             case .absent: return nil
             case .wrongClass(let b):
                 if wrongClass == nil { wrongClass = (path, b) }
@@ -316,7 +310,7 @@ public struct DynamicLoader {
 
     /// glibc's `open_verify`: a missing file is skipped, a file of the wrong class or machine is
     /// skipped (the class remembered for the message). musl takes the first file that opens.
-    func verify(_ path: String, bits: Int, machine: Machine, flavor: LoaderFlavor, opened: OpenedFiles) -> Verified {
+    func verify(_ path: String, bits: Int, machine: Machine, flavor: LoaderFlavor) -> Verified {
         switch libraries.read(path, with: read) {
         case .absent: return .absent
         case .contentsUnknown: return .ok(nil)
@@ -326,7 +320,6 @@ public struct DynamicLoader {
                 if lib.bits != bits { return .wrongClass(lib.bits) }
                 if lib.machine != machine { return .absent }
             }
-            opened.byPath[path] = lib
             return .ok(lib.object)
         }
     }
@@ -519,11 +512,6 @@ public struct PlatformLibraryPaths: Sendable {
 
 // MARK: - Symbol binding
 
-/// The libraries one `load` opened, by path: symbol binding uses their tables.
-final class OpenedFiles {
-    var byPath: [String: LibraryCache.Library] = [:]
-}
-
 /// What the loads of one run read in the target, by path: each path read and parsed once,
 /// however many programs ask for it. Thread-safe (the lock is held only to look up and to
 /// store; two threads may read one path at once, and either result is kept).
@@ -548,31 +536,14 @@ final class LibraryCache: @unchecked Sendable {
         let versioned: Bool
     }
 
-    // A pthread mutex rather than Synchronization's Mutex: ThreadSanitizer sees its
-    // ordering (Mutex's futex it does not, and reports the entries as raced).
-    private let lock: UnsafeMutablePointer<pthread_mutex_t>
+    private let lock = Lock()
     // Guarded by `lock`.
     nonisolated(unsafe) private var entries: [String: Read] = [:]
 
-    init() {
-        lock = .allocate(capacity: 1)
-        pthread_mutex_init(lock, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(lock)
-        lock.deallocate()
-    }
-
     func read(_ path: String, with reader: (String) -> Read) -> Read {
-        pthread_mutex_lock(lock)
-        let hit = entries[path]
-        pthread_mutex_unlock(lock)
-        if let hit { return hit }
+        if let hit = lock.locked({ entries[path] }) { return hit }
         let r = reader(path)
-        pthread_mutex_lock(lock)
-        entries[path] = r
-        pthread_mutex_unlock(lock)
+        lock.locked { entries[path] = r }
         return r
     }
 }
@@ -583,7 +554,7 @@ extension DynamicLoader {
     /// binds a reference naming it) and musl's `find_sym` (no versions). Weak references and
     /// symbols no relocation names never fail. Ordered as the loader binds them: glibc the
     /// DT_RELA/DT_REL relocations, then the PLT with BIND_NOW; musl the PLT first.
-    func undefinedSymbols(program elf: ELFFile, result: LoadResult, flavor: LoaderFlavor, opened: OpenedFiles) -> [UndefinedSymbol] {
+    func undefinedSymbols(program elf: ELFFile, result: LoadResult, flavor: LoaderFlavor) -> [UndefinedSymbol] {
         guard let table = try? elf.dynamicSymbolTable() else { return [] }
         let needs = (try? elf.versionNeeds()) ?? []
         var requirement: [UInt16: (file: String, name: String)] = [:]
@@ -600,18 +571,10 @@ extension DynamicLoader {
             i += 1
         }
         if imports.isEmpty { return [] }
-        // The libraries' tables, read back through the tree (the loader itself included).
+        // The libraries' tables, as the loads read them (the loader itself included).
         var libraries: [(table: DynamicSymbolTable, versions: [UInt16: String], versioned: Bool)] = []
         for o in result.objects.dropFirst() {
-            let known: LibraryCache.Library?
-            if let lib = opened.byPath[o.path] {
-                known = lib
-            } else if case .elf(let lib) = self.libraries.read(o.path, with: read) {
-                known = lib
-            } else {
-                known = nil
-            }
-            guard let lib = known, let t = lib.symbols else { continue }
+            guard case .elf(let lib) = self.libraries.read(o.path, with: read), let t = lib.symbols else { continue }
             libraries.append((t, lib.versions, lib.versioned))
         }
         var unbound: [(symbol: DynamicSymbol, wanted: (file: String, name: String)?)] = []
