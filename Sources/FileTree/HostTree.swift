@@ -129,7 +129,11 @@ public struct HostTree: FileTree {
     }
 
     public func contents(_ path: String) throws(TreeError) -> FileBytes {
-        let fd = try open(path)
+        try Self.bytes(of: try open(path), path: path)
+    }
+
+    /// The file open on `fd` mapped (or read), which closes it.
+    static func bytes(of fd: Int32, path: String) throws(TreeError) -> FileBytes {
         do {
             let file = try MappedFile(descriptor: fd, path: path)
             return FileBytes(view: file.view, mode: file.mode & 0o7777)
@@ -147,12 +151,7 @@ public struct HostTree: FileTree {
             close(fd)
             return nil
         }
-        do {
-            let file = try MappedFile(descriptor: fd, path: path)
-            return FileBytes(view: file.view, mode: file.mode & 0o7777)
-        } catch {
-            throw TreeError(errno: error.errno, reason: error.reason)
-        }
+        return try Self.bytes(of: fd, path: path)
     }
 
     public func prefix(_ path: String, count: Int) throws(TreeError) -> [UInt8] {
