@@ -320,28 +320,50 @@ extension ContainerStart {
     /// ErrDot. A hit is a non-directory with execute permission for the user
     /// (`unix.Eaccess`: root needs any x bit).
     public static func lookPath(_ name: String, path: String?, cwd: String, user: ExecUser, in tree: some FileTree) -> ProgramLookup {
-        func absolute(_ p: String) -> String { p.hasPrefix("/") ? TreeResolver.normalize(p) : TreeResolver.normalize(cwd + "/" + p) }
         if name.contains("/") {
-            switch findExecutable(absolute(name), user: user, in: tree) {
-            case nil: return .found(path: name, imagePath: absolute(name))
+            switch findExecutable(inImage(name, cwd: cwd), user: user, in: tree) {
+            case nil: return .found(path: name, imagePath: inImage(name, cwd: cwd))
             case .some(let (err, fromStat)):
                 let text = fromStat ? "stat \(name): \(goErrno(err))" : goErrno(err)
                 return .failed(errno: err, message: "exec: \(goQuote(name)): \(text)")
             }
         }
-        // filepath.SplitList("") is empty: an empty PATH searches nothing.
-        let dirs = (path ?? "").isEmpty ? [] : (path ?? "").split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        for d in dirs {
-            let dir = d.isEmpty ? "." : d
-            let joined = goJoin(dir, name)
-            if findExecutable(absolute(joined), user: user, in: tree) == nil {
-                if !joined.hasPrefix("/") {
-                    return .failed(errno: ENOENT, message: "exec: \(goQuote(name)): cannot run executable found relative to current directory")
-                }
-                return .found(path: joined, imagePath: absolute(joined))
+        for (joined, inImage) in searched(name, path: path, cwd: cwd) where findExecutable(inImage, user: user, in: tree) == nil {
+            if !joined.hasPrefix("/") {
+                return .failed(errno: ENOENT, message: "exec: \(goQuote(name)): cannot run executable found relative to current directory")
             }
+            return .found(path: joined, imagePath: inImage)
         }
         return .failed(errno: ENOENT, message: "exec: \(goQuote(name)): executable file not found in $PATH")
+    }
+
+    /// The files `lookPath` tries for a `name` without a slash, in order: each PATH element
+    /// joined with it as Go joins (empty = `.`), and that path in the image after the chdir
+    /// to `cwd`.
+    static func searched(_ name: String, path: String?, cwd: String) -> [(joined: String, inImage: String)] {
+        // filepath.SplitList("") is empty: an empty PATH searches nothing.
+        let dirs = (path ?? "").isEmpty ? [] : (path ?? "").split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        return dirs.map { d in
+            let joined = goJoin(d.isEmpty ? "." : d, name)
+            return (joined, inImage(joined, cwd: cwd))
+        }
+    }
+
+    /// `p` in the image after the chdir to `cwd`.
+    static func inImage(_ p: String, cwd: String) -> String {
+        p.hasPrefix("/") ? TreeResolver.normalize(p) : TreeResolver.normalize(cwd + "/" + p)
+    }
+
+    /// Where the program `config` starts may be in the image, before any layer is read: the
+    /// first word of ENTRYPOINT + CMD as `lookPath` would try it, with the image's PATH (or
+    /// Docker's default) and WorkingDir. Empty when there is no command.
+    public static func programCandidates(_ config: ContainerConfig?) -> [String] {
+        let c = config ?? ContainerConfig()
+        guard let name = (c.entrypoint + c.cmd).first, !name.isEmpty else { return [] }
+        let cwd = c.workingDir.isEmpty ? "/" : TreeResolver.normalize(c.workingDir)
+        if name.contains("/") { return [inImage(name, cwd: cwd)] }
+        let path = (try? environment(image: c.env, home: "/"))?.1["PATH"]
+        return searched(name, path: path, cwd: cwd).map(\.inImage)
     }
 
     /// nil when `p` is executable; else the errno, and whether it came from the stat.

@@ -37,7 +37,7 @@ enum WellKnownFiles {
 /// The program an image starts, kept when a zstd layer's pass meets it: a zstd frame cannot be
 /// resumed in its middle (gzip layers have access points, plain ones are mapped), so reading it
 /// back would decompress its layer again up to it. Its candidate paths come from the config,
-/// read before the layers: ENTRYPOINT/CMD's first word, or each PATH directory with it.
+/// read before the layers (`ContainerStart.programCandidates`).
 struct StartCapture {
     /// Bytes the captured programs of one image may hold together; a larger one is read back.
     static let maxBytes = 24 << 20
@@ -48,15 +48,7 @@ struct StartCapture {
     init() {}
 
     init(config: ContainerConfig?) {
-        guard let c = config, let argv0 = (c.entrypoint.isEmpty ? c.cmd : c.entrypoint).first, !argv0.isEmpty else { return }
-        var candidates: [String] = []
-        if argv0.contains("/") {
-            candidates.append(argv0.hasPrefix("/") ? argv0 : (c.workingDir.isEmpty ? "/" : c.workingDir) + "/" + argv0)
-        } else {
-            let path = c.env.first { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) } ?? ContainerStart.defaultPath
-            for dir in path.split(separator: ":", omittingEmptySubsequences: true).prefix(64) { candidates.append(dir + "/" + argv0) }
-        }
-        paths = Set(candidates.map { String(TreeResolver.normalize($0).dropFirst()) }.filter { !$0.isEmpty })
+        paths = Set(ContainerStart.programCandidates(config).map { String($0.dropFirst()) }.filter { !$0.isEmpty })
     }
 }
 
